@@ -1,0 +1,65 @@
+// `rinha serve <system>`: one API instance (what the stack runner and the Docker image start).
+// Every option also reads an environment variable, for docker-compose.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { startInstance, type StoreConfig } from '../crebito/instance.js';
+import { DEFAULT_PG_POOL_SIZE } from '../crebito/store/postgres.js';
+import { STORE_KINDS, type StoreKind } from '../crebito/store/store.js';
+import { describeTarget, type ListenTarget } from '../http/listen.js';
+import { intArg } from './args.js';
+
+interface ServeOptions {
+  socket?: string;
+  port?: number;
+  store: StoreKind;
+  sqliteFile?: string;
+  pgHost: string;
+  pgPort: number;
+  pgDatabase: string;
+  pgUser: string;
+  pgPassword?: string;
+  pgPool: number;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run one API instance (normally started by `rinha up` or the container)')
+    .argument('<system>', 'which system: 2024 (Crébito)')
+    .addOption(new Option('--socket <path>', 'listen on this unix socket').env('RINHA_SOCKET'))
+    .addOption(new Option('--port <port>', 'listen on this loopback port').argParser(intArg('port', 1, 65535)).env('RINHA_PORT'))
+    .addOption(new Option('--store <kind>').choices(STORE_KINDS).default('sqlite').env('RINHA_STORE'))
+    .addOption(new Option('--sqlite-file <file>', 'SQLite database file (created by `rinha up`)').env('RINHA_SQLITE_FILE'))
+    .addOption(new Option('--pg-host <host>', 'PostgreSQL host or socket directory').default('/var/run/postgresql').env('PGHOST'))
+    .addOption(new Option('--pg-port <port>').argParser(intArg('port', 1, 65535)).default(5432).env('PGPORT'))
+    .addOption(new Option('--pg-database <name>').default('rinha').env('PGDATABASE'))
+    .addOption(new Option('--pg-user <name>').default('postgres').env('PGUSER'))
+    .addOption(new Option('--pg-password <password>').env('PGPASSWORD'))
+    .addOption(new Option('--pg-pool <n>', 'connections to PostgreSQL').argParser(intArg('pool', 1, 100)).default(DEFAULT_PG_POOL_SIZE).env('RINHA_PG_POOL'))
+    .action(async (system: string, o: ServeOptions) => {
+      if (system !== '2024') throw new Error(`unknown system "${system}" (available: 2024)`);
+      const target: ListenTarget = o.socket !== undefined ? { socket: o.socket } : { port: o.port ?? 8080, host: process.env.RINHA_HOST ?? '127.0.0.1' };
+      let store: StoreConfig;
+      if (o.store === 'sqlite') {
+        if (o.sqliteFile === undefined) throw new Error('--sqlite-file is required with --store sqlite');
+        store = { kind: 'sqlite', file: o.sqliteFile };
+      } else {
+        store = {
+          kind: 'postgres',
+          host: o.pgHost,
+          port: o.pgPort,
+          database: o.pgDatabase,
+          user: o.pgUser,
+          poolSize: o.pgPool,
+          ...(o.pgPassword === undefined ? {} : { password: o.pgPassword }),
+        };
+      }
+      const instance = await startInstance({ store, listen: target });
+      console.error(`crebito instance ${process.pid} listening on ${describeTarget(target)} (store ${o.store})`);
+      const stop = () => {
+        void instance.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}

@@ -1,0 +1,21 @@
+-- Crébito ledger schema for PostgreSQL (the production store).
+-- The CHECK constraint restates the ledger rule as a last line of defence: the application's
+-- single-statement update already refuses a debit past the limit, so it never fires.
+CREATE TABLE clientes (
+  id      integer PRIMARY KEY,
+  limite  bigint  NOT NULL CHECK (limite >= 0),
+  saldo   bigint  NOT NULL DEFAULT 0,
+  CONSTRAINT saldo_dentro_do_limite CHECK (saldo >= -limite)
+);
+
+CREATE TABLE transacoes (
+  id            bigserial   PRIMARY KEY,
+  cliente_id    integer     NOT NULL,
+  valor         bigint      NOT NULL CHECK (valor > 0),
+  tipo          char(1)     NOT NULL CHECK (tipo IN ('c', 'd')),
+  descricao     varchar(10) NOT NULL CHECK (length(descricao) >= 1),
+  realizada_em  timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- The extrato reads the newest 10 rows of one client: an index walk, no sort.
+CREATE INDEX transacoes_cliente_recentes ON transacoes (cliente_id, id DESC);

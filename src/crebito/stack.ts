@@ -1,0 +1,163 @@
+// `rinha up 2024`: the whole Crébito topology on this machine. Database (a throwaway PostgreSQL
+// cluster, or a fresh SQLite file), two API instances on unix sockets, and the load balancer on
+// the public port (nginx, or the built-in balancer when nginx is not installed).
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectPath } from '../paths.js';
+import { findNginx, renderNginxConf } from '../stack/nginx.js';
+import { connect, createDatabase, findPgBinDir, initCluster, postgresService, type PgCluster, PG_SUPERUSER } from '../stack/postgres.js';
+import { httpStatus } from '../stack/probe.js';
+import { Stack, waitUntil } from '../stack/stack.js';
+import { nodeHeapMB, service } from '../stack/topology.js';
+import type { StoreConfig } from './instance.js';
+import { initSqliteDatabase } from './store/sqlite.js';
+import type { StoreKind } from './store/store.js';
+import { API_SERVICES, CREBITO_DATABASE, CREBITO_NGINX, CREBITO_PG_POOL_SIZE, CREBITO_PG_SETTINGS, CREBITO_TOPOLOGY } from './topology.js';
+
+export type BalancerChoice = 'auto' | 'nginx' | 'builtin';
+
+export interface CrebitoUpOptions {
+  readonly store: StoreKind;
+  readonly port?: number;
+  readonly runDir?: string;
+  readonly limits?: boolean;
+  readonly balancer?: BalancerChoice;
+  readonly log?: (msg: string) => void;
+}
+
+export interface CrebitoStack {
+  readonly stack: Stack;
+  readonly port: number;
+  readonly runDir: string;
+  /** How the API instances reach the store (tests use it to inspect the database directly). */
+  readonly store: StoreConfig;
+  readonly pg?: PgCluster;
+  readonly balancer: 'nginx' | 'builtin';
+  stop(): Promise<void>;
+}
+
+/** The contract: GET /clientes/1/extrato must answer within 40 s of start-up. */
+const READY_TIMEOUT_MS = 40_000;
+const RINHA_BIN = projectPath('bin', 'rinha.js');
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
+  const log = o.log ?? ((m: string) => console.log(`[rinha] ${m}`));
+  const port = o.port ?? CREBITO_TOPOLOGY.port;
+  const runDir = path.resolve(o.runDir ?? path.join('runs', `${stamp()}-2024-${o.store}-${process.pid}`));
+  // Sockets and the database cluster live in a short private path (unix socket paths max ~107 bytes).
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rinha-'));
+  chmodSync(tmp, 0o755);
+  const stack = new Stack({ runDir, limits: o.limits ?? true, log });
+  log(`run folder: ${runDir}`);
+  const limitsOf = (name: string) => service(CREBITO_TOPOLOGY, name).limits;
+
+  const stop = async () => {
+    await stack.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  };
+
+  try {
+    let store: StoreConfig;
+    let pg: PgCluster | undefined;
+    if (o.store === 'postgres') {
+      const binDir = findPgBinDir();
+      if (binDir === undefined) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)');
+      pg = initCluster(path.join(tmp, 'pg'), binDir);
+      const cluster = pg;
+      const db = stack.launch(postgresService(cluster, CREBITO_PG_SETTINGS, stack.logFile('db')), limitsOf('db'));
+      await waitUntil('database', () => pgReady(cluster), { timeoutMs: READY_TIMEOUT_MS, service: db });
+      await createDatabase(cluster, CREBITO_DATABASE, [projectPath('src/crebito/sql/postgres-schema.sql'), projectPath('src/crebito/sql/seed.sql')]);
+      store = {
+        kind: 'postgres',
+        host: cluster.socketDir,
+        port: cluster.port,
+        database: CREBITO_DATABASE,
+        user: PG_SUPERUSER,
+        poolSize: CREBITO_PG_POOL_SIZE,
+      };
+    } else {
+      const file = path.join(runDir, 'crebito.sqlite');
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      initSqliteDatabase(file);
+      store = { kind: 'sqlite', file };
+    }
+
+    const sockets: string[] = [];
+    for (const name of API_SERVICES) {
+      const socket = path.join(tmp, `${name}.sock`);
+      sockets.push(socket);
+      const api = stack.launch(
+        {
+          name,
+          command: process.execPath,
+          args: [`--max-old-space-size=${nodeHeapMB(limitsOf(name))}`, RINHA_BIN, 'serve', '2024', '--socket', socket, ...storeArgs(store)],
+          env: { ...process.env, NODE_ENV: 'production' },
+        },
+        limitsOf(name),
+      );
+      await waitUntil(name, async () => (await httpStatus({ socketPath: socket }, '/clientes/1/extrato')) === 200, {
+        timeoutMs: READY_TIMEOUT_MS,
+        service: api,
+      });
+    }
+
+    const nginx = o.balancer === 'builtin' ? undefined : findNginx();
+    if (nginx === undefined && o.balancer === 'nginx') throw new Error('nginx is not installed (apt-get install nginx-light)');
+    if (nginx === undefined && o.balancer !== 'builtin') log('nginx not found: using the built-in balancer (apt-get install nginx-light for the real one)');
+    let lb;
+    if (nginx !== undefined) {
+      const conf = path.join(runDir, 'nginx.conf');
+      writeFileSync(
+        conf,
+        renderNginxConf({
+          port: port,
+          listenHost: '127.0.0.1',
+          upstreams: sockets.map((s) => `unix:${s}`),
+          ...CREBITO_NGINX,
+          runtimeDir: tmp,
+          ...(process.getuid?.() === 0 ? { user: 'nobody nogroup' } : {}),
+        }),
+      );
+      lb = stack.launch({ name: 'lb', command: nginx, args: ['-e', 'stderr', '-p', tmp, '-c', conf] }, limitsOf('lb'));
+    } else {
+      const upstreamArgs = sockets.flatMap((s) => ['--upstream', s]);
+      lb = stack.launch(
+        {
+          name: 'lb',
+          command: process.execPath,
+          args: [`--max-old-space-size=${nodeHeapMB(limitsOf('lb'))}`, RINHA_BIN, 'balancer', '--port', String(port), ...upstreamArgs],
+        },
+        limitsOf('lb'),
+      );
+    }
+    await waitUntil('load balancer', async () => (await httpStatus({ port }, '/clientes/1/extrato')) === 200, {
+      timeoutMs: READY_TIMEOUT_MS,
+      service: lb,
+    });
+    log(`ready: http://127.0.0.1:${port} (store ${o.store}, balancer ${nginx === undefined ? 'built-in' : 'nginx'})`);
+    return { stack, port, runDir, store, ...(pg ? { pg } : {}), balancer: nginx === undefined ? 'builtin' : 'nginx', stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function pgReady(c: PgCluster): Promise<boolean> {
+  const sql = connect(c, 'postgres');
+  try {
+    await sql`SELECT 1`;
+    return true;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+function storeArgs(s: StoreConfig): string[] {
+  if (s.kind === 'sqlite') return ['--store', 'sqlite', '--sqlite-file', s.file];
+  return ['--store', 'postgres', '--pg-host', s.host, '--pg-port', String(s.port), '--pg-database', s.database, '--pg-user', s.user, '--pg-pool', String(s.poolSize)];
+}

@@ -1,0 +1,45 @@
+// The Crébito (2024/Q1) topology: the ONE place that says which services run with which limits
+// and settings. The local runner (crebito/stack.ts) and the deployment files (deploy/2024/, made
+// by crebito/deploy.ts) are both generated from it. Sum of limits: 1.5 CPU, 550 MB.
+import type { Topology } from '../stack/topology.js';
+import { DEFAULT_PG_POOL_SIZE } from './store/postgres.js';
+
+export const CREBITO_TOPOLOGY: Topology = {
+  system: '2024',
+  budget: { cpus: 1.5, memoryMB: 550 },
+  port: 9999,
+  services: [
+    { name: 'lb', role: 'lb', limits: { cpus: 0.2, memoryMB: 20 } },
+    { name: 'api1', role: 'api', limits: { cpus: 0.4, memoryMB: 100 } },
+    { name: 'api2', role: 'api', limits: { cpus: 0.4, memoryMB: 100 } },
+    { name: 'db', role: 'db', limits: { cpus: 0.5, memoryMB: 330 } },
+  ],
+};
+
+export const API_SERVICES = ['api1', 'api2'] as const;
+
+export const CREBITO_DATABASE = 'rinha';
+
+/** Connections per API instance to PostgreSQL. */
+export const CREBITO_PG_POOL_SIZE = DEFAULT_PG_POOL_SIZE;
+
+/** PostgreSQL settings for a 0.5 CPU / 330 MB container: durable commits, no JIT, small pools. */
+export const CREBITO_PG_SETTINGS: Record<string, string | number> = {
+  max_connections: 30,
+  shared_buffers: '96MB',
+  effective_cache_size: '200MB',
+  work_mem: '4MB',
+  maintenance_work_mem: '32MB',
+  wal_buffers: '8MB',
+  synchronous_commit: 'on',
+  fsync: 'on',
+  checkpoint_timeout: '15min',
+  max_wal_size: '512MB',
+  jit: 'off',
+  huge_pages: 'off',
+  log_min_messages: 'warning',
+  log_checkpoints: 'off',
+};
+
+/** nginx: one worker (0.2 CPU) is plenty for ~350 requests/s. */
+export const CREBITO_NGINX = { workerConnections: 2048, upstreamKeepalive: 64 } as const;

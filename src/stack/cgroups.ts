@@ -1,0 +1,188 @@
+// CPU and memory limits for the services of a local stack, with Linux cgroups: v2 (unified) when
+// the machine has it with the cpu and memory controllers, else v1 (one hierarchy per controller).
+// A service joins its group from a tiny shell wrapper BEFORE exec, so every process it forks
+// (PostgreSQL backends, nginx workers) is confined too.
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Limits {
+  /** Fraction of one CPU, e.g. 0.45 (docker's `cpus`). */
+  readonly cpus: number;
+  /** Memory limit in MB (docker's `memory: 100MB`, i.e. 100 * 2^20 bytes). */
+  readonly memoryMB: number;
+}
+
+export interface ServiceGroup {
+  readonly name: string;
+  /** cgroup.procs files the service's first process must write its pid into. */
+  readonly procsFiles: readonly string[];
+  /** Highest memory use seen, in bytes, or undefined when the kernel does not say. */
+  peakMemoryBytes(): number | undefined;
+  /** Pids still in the group (to kill leftovers). */
+  pids(): number[];
+  remove(): void;
+}
+
+export interface CgroupManager {
+  readonly version: 'v1' | 'v2';
+  create(name: string, limits: Limits): ServiceGroup;
+  removeAll(): void;
+}
+
+const CFS_PERIOD_US = 100_000;
+
+function read(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function pidsIn(procsFiles: readonly string[]): number[] {
+  const out = new Set<number>();
+  for (const f of procsFiles) {
+    for (const line of (read(f) ?? '').split('\n')) if (line.trim() !== '') out.add(Number(line));
+  }
+  return [...out];
+}
+
+function tryRmdir(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Still has processes (they are being killed) or already gone; the caller retries.
+  }
+}
+
+function bytes(memoryMB: number): number {
+  return Math.round(memoryMB * 1024 * 1024);
+}
+
+/** Our own group path in a v1 controller hierarchy (nest under it: it is where we are allowed). */
+function ownV1Path(controller: string): string {
+  for (const line of (read('/proc/self/cgroup') ?? '').split('\n')) {
+    const [, controllers, p] = line.split(':');
+    if (controllers !== undefined && controllers.split(',').includes(controller)) return p ?? '/';
+  }
+  return '/';
+}
+
+function v2(root: string, runId: string): CgroupManager {
+  // The "no internal processes" rule forbids controllers in a group that holds processes, so the
+  // run's groups hang from the root of the hierarchy (we are root to be here at all).
+  const base = path.join(root, `rinha-${runId}`);
+  mkdirSync(base);
+  writeFileSync(path.join(root, 'cgroup.subtree_control'), '+cpu +memory');
+  writeFileSync(path.join(base, 'cgroup.subtree_control'), '+cpu +memory');
+  const groups: ServiceGroup[] = [];
+  return {
+    version: 'v2',
+    create(name, limits) {
+      const dir = path.join(base, name);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'cpu.max'), `${Math.round(limits.cpus * CFS_PERIOD_US)} ${CFS_PERIOD_US}`);
+      writeFileSync(path.join(dir, 'memory.max'), String(bytes(limits.memoryMB)));
+      if (existsSync(path.join(dir, 'memory.swap.max'))) writeFileSync(path.join(dir, 'memory.swap.max'), '0');
+      const procs = [path.join(dir, 'cgroup.procs')];
+      const g: ServiceGroup = {
+        name,
+        procsFiles: procs,
+        peakMemoryBytes: () => {
+          const v = read(path.join(dir, 'memory.peak'));
+          return v === undefined ? undefined : Number(v);
+        },
+        pids: () => pidsIn(procs),
+        remove: () => tryRmdir(dir),
+      };
+      groups.push(g);
+      return g;
+    },
+    removeAll() {
+      for (const g of groups) g.remove();
+      tryRmdir(base);
+    },
+  };
+}
+
+function v1(mounts: { cpu: string; memory: string }, runId: string): CgroupManager {
+  const cpuBase = path.join(mounts.cpu, ownV1Path('cpu'), `rinha-${runId}`);
+  const memBase = path.join(mounts.memory, ownV1Path('memory'), `rinha-${runId}`);
+  mkdirSync(cpuBase, { recursive: true });
+  mkdirSync(memBase, { recursive: true });
+  const groups: ServiceGroup[] = [];
+  return {
+    version: 'v1',
+    create(name, limits) {
+      const cpuDir = path.join(cpuBase, name);
+      const memDir = path.join(memBase, name);
+      mkdirSync(cpuDir);
+      mkdirSync(memDir);
+      writeFileSync(path.join(cpuDir, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
+      writeFileSync(path.join(cpuDir, 'cpu.cfs_quota_us'), String(Math.round(limits.cpus * CFS_PERIOD_US)));
+      writeFileSync(path.join(memDir, 'memory.limit_in_bytes'), String(bytes(limits.memoryMB)));
+      // No swap beyond the limit, as in a container with `memory:` set and swap disabled.
+      if (existsSync(path.join(memDir, 'memory.memsw.limit_in_bytes'))) {
+        try {
+          writeFileSync(path.join(memDir, 'memory.memsw.limit_in_bytes'), String(bytes(limits.memoryMB)));
+        } catch {
+          // Kernel without swap accounting: the memory limit alone applies.
+        }
+      }
+      const procs = [path.join(cpuDir, 'cgroup.procs'), path.join(memDir, 'cgroup.procs')];
+      const g: ServiceGroup = {
+        name,
+        procsFiles: procs,
+        peakMemoryBytes: () => {
+          const v = read(path.join(memDir, 'memory.max_usage_in_bytes'));
+          return v === undefined ? undefined : Number(v);
+        },
+        pids: () => pidsIn(procs),
+        remove: () => {
+          tryRmdir(cpuDir);
+          tryRmdir(memDir);
+        },
+      };
+      groups.push(g);
+      return g;
+    },
+    removeAll() {
+      for (const g of groups) g.remove();
+      tryRmdir(cpuBase);
+      tryRmdir(memBase);
+    },
+  };
+}
+
+export type CgroupProbe = { readonly ok: true; readonly manager: CgroupManager } | { readonly ok: false; readonly reason: string };
+
+/** Finds a usable cgroup hierarchy and creates this run's parent group, or says why it cannot. */
+export function openCgroups(runId: string): CgroupProbe {
+  if (process.platform !== 'linux') return { ok: false, reason: 'cgroups exist only on Linux' };
+  if (process.getuid?.() !== 0) return { ok: false, reason: 'not running as root (cgroups need root)' };
+  const mounts = (read('/proc/self/mounts') ?? '').split('\n').map((l) => l.split(' '));
+  const errors: string[] = [];
+  const unified = mounts.find((m) => m[2] === 'cgroup2');
+  if (unified?.[1] !== undefined) {
+    const controllers = (read(path.join(unified[1], 'cgroup.controllers')) ?? '').split(/\s+/);
+    if (controllers.includes('cpu') && controllers.includes('memory')) {
+      try {
+        return { ok: true, manager: v2(unified[1], runId) };
+      } catch (err) {
+        errors.push(`cgroup v2 at ${unified[1]}: ${(err as Error).message}`);
+      }
+    }
+  }
+  const v1Mount = (controller: string) =>
+    mounts.find((m) => m[2] === 'cgroup' && (m[3] ?? '').split(',').includes(controller))?.[1];
+  const cpu = v1Mount('cpu');
+  const memory = v1Mount('memory');
+  if (cpu !== undefined && memory !== undefined) {
+    try {
+      return { ok: true, manager: v1({ cpu, memory }, runId) };
+    } catch (err) {
+      errors.push(`cgroup v1: ${(err as Error).message}`);
+    }
+  } else errors.push('no cgroup hierarchy with both the cpu and memory controllers is mounted');
+  return { ok: false, reason: errors.join('; ') };
+}

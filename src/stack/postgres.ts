@@ -1,0 +1,110 @@
+// A throwaway PostgreSQL cluster from the system's server binaries: a fresh data directory owned
+// by an unprivileged user, a unix socket only (no TCP), settings from the topology.
+import { spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+import type { ServiceSpec } from './service.js';
+
+export interface SystemUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export interface PgCluster {
+  readonly binDir: string;
+  readonly dataDir: string;
+  /** Directory holding the unix socket `.s.PGSQL.<port>`. */
+  readonly socketDir: string;
+  readonly port: number;
+  readonly user: SystemUser;
+}
+
+/** The socket's port number (only names the socket file: the cluster listens on no TCP port). */
+export const PG_SOCKET_PORT = 5432;
+export const PG_SUPERUSER = 'postgres';
+
+export function findPgBinDir(): string | undefined {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(path.join(base, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : path.join(base, versions[0], 'bin');
+}
+
+export function lookupUser(name: string): SystemUser | undefined {
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const f = line.split(':');
+    if (f[0] === name && f[2] !== undefined && f[3] !== undefined) return { name, uid: Number(f[2]), gid: Number(f[3]) };
+  }
+  return undefined;
+}
+
+/** PostgreSQL refuses to run as root: use its own user, or nobody. */
+export function databaseUser(): SystemUser {
+  const u = lookupUser('postgres') ?? lookupUser('nobody');
+  if (u === undefined) throw new Error('no "postgres" or "nobody" user to run PostgreSQL as');
+  return u;
+}
+
+/** initdb into dir/data (dir must exist); returns the cluster description. */
+export function initCluster(dir: string, binDir: string): PgCluster {
+  const user = databaseUser();
+  const dataDir = path.join(dir, 'data');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chownSync(dir, user.uid, user.gid);
+  chownSync(dataDir, user.uid, user.gid);
+  const r = spawnSync(
+    'setpriv',
+    [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', path.join(binDir, 'initdb'),
+      '-D', dataDir, '-U', PG_SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr || r.stdout || r.error?.message}`);
+  return { binDir, dataDir, socketDir: dir, port: PG_SOCKET_PORT, user };
+}
+
+export function postgresService(c: PgCluster, settings: Record<string, string | number>, logFile: string): ServiceSpec {
+  const all: Record<string, string | number> = {
+    listen_addresses: '',
+    unix_socket_directories: c.socketDir,
+    port: c.port,
+    ...settings,
+  };
+  const args = ['-D', c.dataDir];
+  for (const [k, v] of Object.entries(all)) args.push('-c', `${k}=${v}`);
+  return {
+    name: 'db',
+    command: path.join(c.binDir, 'postgres'),
+    args,
+    user: { uid: c.user.uid, gid: c.user.gid },
+    stopSignal: 'SIGINT', // "fast" shutdown: SIGTERM would wait for every client to disconnect.
+    logFile,
+  };
+}
+
+export function connect(c: PgCluster, database: string): postgres.Sql {
+  return postgres({ host: c.socketDir, port: c.port, username: PG_SUPERUSER, database, max: 1, onnotice: () => {}, connect_timeout: 2 });
+}
+
+/** Creates `database` and runs the SQL files in it, in order. */
+export async function createDatabase(c: PgCluster, database: string, sqlFiles: readonly string[]): Promise<void> {
+  const admin = connect(c, 'postgres');
+  try {
+    await admin.unsafe(`CREATE DATABASE ${database}`);
+  } finally {
+    await admin.end();
+  }
+  const db = connect(c, database);
+  try {
+    for (const f of sqlFiles) await db.unsafe(readFileSync(f, 'utf8'));
+  } finally {
+    await db.end();
+  }
+}
+
+export function writeSqlBundle(file: string, sqlFiles: readonly string[]): void {
+  writeFileSync(file, sqlFiles.map((f) => readFileSync(f, 'utf8')).join('\n'));
+}

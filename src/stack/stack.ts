@@ -1,0 +1,123 @@
+// The local stack runner's engine: launches services in order, each in its own cgroup with the
+// topology's limits, logs each to <runDir>/<name>.log, and stops everything (by PID and by cgroup)
+// in reverse order. What a system runs is decided by its own `up` module (e.g. crebito/stack.ts).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openCgroups, type CgroupManager, type Limits } from './cgroups.js';
+import { Service, type ServiceSpec } from './service.js';
+
+export interface StackOptions {
+  readonly runDir: string;
+  /** Apply the cgroup limits (default true); when impossible the stack runs anyway, and says so. */
+  readonly limits: boolean;
+  readonly log: (msg: string) => void;
+}
+
+export interface ServiceReport {
+  readonly name: string;
+  readonly limits: Limits;
+  readonly limitsApplied: boolean;
+  readonly peakMemoryMB?: number;
+}
+
+export class Stack {
+  private readonly order: Service[] = [];
+  private readonly limitsOf = new Map<string, Limits>();
+  private cgroups: CgroupManager | undefined;
+  readonly limitsNote: string;
+  private stopped = false;
+
+  constructor(readonly opts: StackOptions) {
+    mkdirSync(opts.runDir, { recursive: true });
+    if (!opts.limits) {
+      this.limitsNote = 'resource limits disabled (--no-limits)';
+    } else {
+      const probe = openCgroups(`${process.pid}-${Date.now()}`);
+      if (probe.ok) {
+        this.cgroups = probe.manager;
+        this.limitsNote = `resource limits applied with cgroup ${probe.manager.version}`;
+      } else {
+        this.limitsNote = `WARNING: resource limits NOT applied (${probe.reason}); running without them`;
+      }
+    }
+    opts.log(this.limitsNote);
+  }
+
+  get limitsApplied(): boolean {
+    return this.cgroups !== undefined;
+  }
+
+  logFile(name: string): string {
+    return path.join(this.opts.runDir, `${name}.log`);
+  }
+
+  service(name: string): Service {
+    const s = this.order.find((x) => x.spec.name === name);
+    if (s === undefined) throw new Error(`no service ${name} in this stack`);
+    return s;
+  }
+
+  get services(): readonly Service[] {
+    return this.order;
+  }
+
+  launch(spec: Omit<ServiceSpec, 'logFile'>, limits: Limits): Service {
+    const group = this.cgroups?.create(spec.name, limits);
+    const svc = new Service({ ...spec, logFile: this.logFile(spec.name) }, group);
+    svc.onUnexpectedExit = (e) =>
+      this.opts.log(`${spec.name} exited unexpectedly (${e.signal ?? `code ${e.code}`}); see ${svc.spec.logFile}`);
+    this.order.push(svc);
+    this.limitsOf.set(spec.name, limits);
+    svc.start();
+    this.opts.log(`started ${spec.name} (pid ${svc.pid}, ${limits.cpus} CPU, ${limits.memoryMB} MB)`);
+    return svc;
+  }
+
+  private finalReport: ServiceReport[] | undefined;
+
+  /** Limits and peak memory per service (as of the stop, once stopped). */
+  report(): ServiceReport[] {
+    if (this.finalReport !== undefined) return this.finalReport;
+    return this.order.map((s) => {
+      const peak = s.group?.peakMemoryBytes();
+      return {
+        name: s.spec.name,
+        limits: this.limitsOf.get(s.spec.name)!,
+        limitsApplied: s.group !== undefined,
+        ...(peak === undefined ? {} : { peakMemoryMB: Math.round((peak / 1048576) * 10) / 10 }),
+      };
+    });
+  }
+
+  /** Stops every service, newest first; writes services.json with peak memory per service. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const s of [...this.order].reverse()) {
+      await s.stop();
+      this.opts.log(`stopped ${s.spec.name}`);
+    }
+    // Read after the services ended: the peak then covers their whole life.
+    const report = this.report();
+    this.finalReport = report;
+    writeFileSync(path.join(this.opts.runDir, 'services.json'), JSON.stringify({ limits: this.limitsNote, services: report }, null, 2));
+    this.cgroups?.removeAll();
+  }
+}
+
+/** Polls a readiness probe until it answers true; fails fast if `service` dies meanwhile. */
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<boolean>,
+  opts: { timeoutMs: number; service?: Service; intervalMs?: number },
+): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    if (opts.service !== undefined && !opts.service.running) {
+      throw new Error(`${what}: ${opts.service.spec.name} exited; see ${opts.service.spec.logFile}`);
+    }
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${opts.timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
+  }
+}

@@ -1,0 +1,47 @@
+// A system's topology: its services and their resource limits, the single source of truth from
+// which the local stack runner and the deployment files (docker-compose.yml) are both made.
+import type { Limits } from './cgroups.js';
+
+export type Role = 'lb' | 'api' | 'db' | 'cache' | 'processor';
+
+export interface ServiceTopology {
+  readonly name: string;
+  readonly role: Role;
+  readonly limits: Limits;
+}
+
+export interface Topology {
+  readonly system: '2024' | '2025';
+  /** The competition's ceiling for the sum of all services' limits. */
+  readonly budget: Limits;
+  /** The load balancer's public port. */
+  readonly port: number;
+  readonly services: readonly ServiceTopology[];
+}
+
+export function totalLimits(services: readonly ServiceTopology[]): Limits {
+  let cpus = 0;
+  let memoryMB = 0;
+  for (const s of services) {
+    cpus += s.limits.cpus;
+    memoryMB += s.limits.memoryMB;
+  }
+  // Round away float noise (0.1 + 0.2): limits are given to the hundredth of a CPU.
+  return { cpus: Math.round(cpus * 1000) / 1000, memoryMB };
+}
+
+export function withinBudget(t: Topology): boolean {
+  const total = totalLimits(t.services);
+  return total.cpus <= t.budget.cpus && total.memoryMB <= t.budget.memoryMB;
+}
+
+export function service(t: Topology, name: string): ServiceTopology {
+  const s = t.services.find((x) => x.name === name);
+  if (s === undefined) throw new Error(`topology ${t.system} has no service ${name}`);
+  return s;
+}
+
+/** V8 heap ceiling for a Node service: leave room for code, buffers and native memory. */
+export function nodeHeapMB(limits: Limits): number {
+  return Math.max(16, Math.floor(limits.memoryMB * 0.6));
+}

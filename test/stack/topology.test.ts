@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { CREBITO_TOPOLOGY } from '../../src/crebito/topology.js';
+import { totalLimits, withinBudget } from '../../src/stack/topology.js';
+import { staleDeployFiles } from '../../src/cli/deploy.js';
+import { projectPath } from '../../src/paths.js';
+
+test('2024 topology: limits sum to at most 1.5 CPU and 550 MB', () => {
+  const total = totalLimits(CREBITO_TOPOLOGY.services);
+  assert.ok(total.cpus <= 1.5, `cpus ${total.cpus}`);
+  assert.ok(total.memoryMB <= 550, `memory ${total.memoryMB}`);
+  assert.equal(withinBudget(CREBITO_TOPOLOGY), true);
+  assert.deepEqual(CREBITO_TOPOLOGY.services.filter((s) => s.role === 'api').length, 2, 'two API instances');
+});
+
+test('withinBudget catches an over-budget topology', () => {
+  const fat = { ...CREBITO_TOPOLOGY, services: [...CREBITO_TOPOLOGY.services, { name: 'x', role: 'api' as const, limits: { cpus: 0.01, memoryMB: 1 } }] };
+  assert.equal(withinBudget(fat), false);
+});
+
+test('deploy/2024 files are what the topology generates', () => {
+  assert.deepEqual(staleDeployFiles('2024'), [], 'run `node bin/rinha.js deploy 2024`');
+});
+
+test('docker compose config accepts deploy/2024/docker-compose.yml (when a compose client exists)', (t) => {
+  const file = projectPath('deploy/2024/docker-compose.yml');
+  const candidates: string[][] = [['docker', 'compose'], ['docker-compose']];
+  for (const cmd of candidates) {
+    const probe = spawnSync(cmd[0]!, [...cmd.slice(1), 'version'], { encoding: 'utf8' });
+    if (probe.status !== 0) continue;
+    const r = spawnSync(cmd[0]!, [...cmd.slice(1), '-f', file, 'config', '-q'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return;
+  }
+  t.skip('no docker compose client on this machine');
+});
