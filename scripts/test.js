@@ -1,9 +1,19 @@
 // Runs the compiled test suite with Node's test runner. As root, inside a private network
 // namespace (unshare -n) so the stacks' fixed ports never collide with anything on the machine.
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+// Node 20's runner takes no globs: list dist/test/**/*.test.js (helpers are not tests).
+function testFiles(dir) {
+  return readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
 
 const files = process.argv.slice(2);
-const nodeArgs = ['--test', '--test-concurrency=1', '--test-reporter=spec', ...(files.length > 0 ? files : ['dist/test/'])];
+const nodeArgs = ['--test', '--test-concurrency=1', '--test-reporter=spec', ...(files.length > 0 ? files : testFiles('dist/test'))];
 const canIsolate = process.getuid?.() === 0 && process.env.RINHA_NETNS !== '1' && spawnSync('unshare', ['-n', 'true']).status === 0;
 
 let r;

@@ -9,6 +9,7 @@ import { describeTarget, type ListenTarget } from '../http/listen.js';
 import { intArg } from './args.js';
 
 interface ServeOptions {
+  canned?: boolean;
   socket?: string;
   port?: number;
   store: StoreKind;
@@ -28,6 +29,7 @@ export function registerServe(program: Command): void {
     .argument('<system>', 'which system: 2024 (Crébito)')
     .addOption(new Option('--socket <path>', 'listen on this unix socket').env('RINHA_SOCKET'))
     .addOption(new Option('--port <port>', 'listen on this loopback port').argParser(intArg('port', 1, 65535)).env('RINHA_PORT'))
+    .option('--canned', 'answer fixed valid responses without a store (the latency floor)')
     .addOption(new Option('--store <kind>').choices(STORE_KINDS).default('sqlite').env('RINHA_STORE'))
     .addOption(new Option('--sqlite-file <file>', 'SQLite database file (created by `rinha up`)').env('RINHA_SQLITE_FILE'))
     .addOption(new Option('--pg-host <host>', 'PostgreSQL host or socket directory').default('/var/run/postgresql').env('PGHOST'))
@@ -40,7 +42,9 @@ export function registerServe(program: Command): void {
       if (system !== '2024') throw new Error(`unknown system "${system}" (available: 2024)`);
       const target: ListenTarget = o.socket !== undefined ? { socket: o.socket } : { port: o.port ?? 8080, host: process.env.RINHA_HOST ?? '127.0.0.1' };
       let store: StoreConfig;
-      if (o.store === 'sqlite') {
+      if (o.canned) {
+        store = { kind: 'sqlite', file: '' }; // unused: canned instances open no store
+      } else if (o.store === 'sqlite') {
         if (o.sqliteFile === undefined) throw new Error('--sqlite-file is required with --store sqlite');
         store = { kind: 'sqlite', file: o.sqliteFile };
       } else {
@@ -54,8 +58,8 @@ export function registerServe(program: Command): void {
           ...(o.pgPassword === undefined ? {} : { password: o.pgPassword }),
         };
       }
-      const instance = await startInstance({ store, listen: target });
-      console.error(`crebito instance ${process.pid} listening on ${describeTarget(target)} (store ${o.store})`);
+      const instance = await startInstance(o.canned ? { canned: true, listen: target } : { store, listen: target });
+      console.error(`crebito instance ${process.pid} listening on ${describeTarget(target)} (${o.canned ? 'canned responses' : `store ${o.store}`})`);
       const stop = () => {
         void instance.close().then(() => process.exit(0));
       };

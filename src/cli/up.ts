@@ -13,10 +13,11 @@ export function registerUp(program: Command): void {
     .addOption(choice('balancer', ['auto', 'nginx', 'builtin'] as const, 'auto'))
     .option('--port <port>', 'load balancer port', intArg('port', 1, 65535), 9999)
     .option('--run-dir <dir>', 'folder for the logs of this run (default runs/<date>-...)')
+    .option('--canned', 'API instances answer fixed responses without a store: the latency floor')
     .option('--no-limits', 'do not apply the cgroup CPU/memory limits')
-    .action(async (system: string, o: { store: StoreKind; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean }) => {
+    .action(async (system: string, o: { store: StoreKind; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean }) => {
       if (system !== '2024') throw new Error(`unknown system "${system}" (available: 2024)`);
-      const stack = await upCrebito({ store: o.store, balancer: o.balancer, port: o.port, limits: o.limits, ...(o.runDir ? { runDir: o.runDir } : {}) });
+      const stack = await upCrebito({ store: o.store, balancer: o.balancer, port: o.port, limits: o.limits, canned: o.canned === true, ...(o.runDir ? { runDir: o.runDir } : {}) });
       console.log(`[rinha] Ctrl-C to stop; logs in ${stack.runDir}`);
       await new Promise<void>((resolve) => {
         let stopping = false;

@@ -1,6 +1,7 @@
 // One Crébito API instance: opens its store, loads the clients, serves HTTP until told to stop.
 import type { Server } from 'node:http';
 import { ClientDirectory } from './core/clients.js';
+import { createCannedHandler } from './http/canned.js';
 import { createLedgerHandler } from './http/handler.js';
 import { PostgresLedgerStore, type PostgresStoreOptions } from './store/postgres.js';
 import { SqliteLedgerStore } from './store/sqlite.js';
@@ -11,15 +12,16 @@ export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
   | ({ readonly kind: 'postgres' } & PostgresStoreOptions);
 
-export interface InstanceOptions {
-  readonly store: StoreConfig;
+/** What an instance serves: the real ledger, or the canned latency floor (no store at all). */
+export type InstanceMode = { readonly canned: true } | { readonly canned?: false; readonly store: StoreConfig };
+
+export type InstanceOptions = InstanceMode & {
   readonly listen: ListenTarget;
   readonly log?: (msg: string) => void;
-}
+};
 
 export interface RunningInstance {
   readonly server: Server;
-  readonly store: LedgerStore;
   close(): Promise<void>;
 }
 
@@ -45,12 +47,15 @@ async function loadClients(store: LedgerStore, log: (m: string) => void): Promis
 
 export async function startInstance(opts: InstanceOptions): Promise<RunningInstance> {
   const log = opts.log ?? ((m: string) => console.error(m));
+  if (opts.canned) {
+    const server = await listen(createCannedHandler(), opts.listen);
+    return { server, close: () => closeServer(server) };
+  }
   const store = openStore(opts.store);
   const directory = await loadClients(store, log);
   const server = await listen(createLedgerHandler({ store, directory, log }), opts.listen);
   return {
     server,
-    store,
     async close() {
       await closeServer(server);
       await store.close();

@@ -23,6 +23,8 @@ export interface CrebitoUpOptions {
   readonly runDir?: string;
   readonly limits?: boolean;
   readonly balancer?: BalancerChoice;
+  /** API instances answer canned responses (no store): the latency floor of this topology. */
+  readonly canned?: boolean;
   readonly log?: (msg: string) => void;
 }
 
@@ -95,7 +97,7 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
         {
           name,
           command: process.execPath,
-          args: [`--max-old-space-size=${nodeHeapMB(limitsOf(name))}`, RINHA_BIN, 'serve', '2024', '--socket', socket, ...storeArgs(store)],
+          args: [`--max-old-space-size=${nodeHeapMB(limitsOf(name))}`, RINHA_BIN, 'serve', '2024', '--socket', socket, ...(o.canned ? ['--canned'] : storeArgs(store))],
           env: { ...process.env, NODE_ENV: 'production' },
         },
         limitsOf(name),
@@ -139,7 +141,7 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
       timeoutMs: READY_TIMEOUT_MS,
       service: lb,
     });
-    log(`ready: http://127.0.0.1:${port} (store ${o.store}, balancer ${nginx === undefined ? 'built-in' : 'nginx'})`);
+    log(`ready: http://127.0.0.1:${port} (${o.canned ? 'CANNED responses, no store' : `store ${o.store}`}, balancer ${nginx === undefined ? 'built-in' : 'nginx'})`);
     return { stack, port, runDir, store, ...(pg ? { pg } : {}), balancer: nginx === undefined ? 'builtin' : 'nginx', stop };
   } catch (err) {
     await stop();
