@@ -1,8 +1,14 @@
 // `rinha up <system>`: start a whole competition topology locally until Ctrl-C / SIGTERM.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { upCrebito, type BalancerChoice } from '../crebito/stack.js';
 import { STORE_KINDS, type StoreKind } from '../crebito/store/store.js';
 import { choice, intArg } from './args.js';
+
+function parseSetting(v: string, acc: Record<string, string>): Record<string, string> {
+  const m = /^([a-z_][a-z0-9_.]*)=(.*)$/i.exec(v);
+  if (m === null) throw new InvalidArgumentError('expected name=value, e.g. synchronous_commit=off');
+  return { ...acc, [m[1]!]: m[2]! };
+}
 
 export function registerUp(program: Command): void {
   program
@@ -14,23 +20,36 @@ export function registerUp(program: Command): void {
     .option('--port <port>', 'load balancer port', intArg('port', 1, 65535), 9999)
     .option('--run-dir <dir>', 'folder for the logs of this run (default runs/<date>-...)')
     .option('--canned', 'API instances answer fixed responses without a store: the latency floor')
+    .option('--pg-setting <name=value>', 'PostgreSQL setting over the topology\'s (repeat)', parseSetting, {} as Record<string, string>)
+    .option('--pg-pool <n>', 'connections per API instance to PostgreSQL', intArg('pool', 1, 100))
     .option('--no-limits', 'do not apply the cgroup CPU/memory limits')
-    .action(async (system: string, o: { store: StoreKind; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean }) => {
+    .action(async (system: string, o: { store: StoreKind; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; pgSetting: Record<string, string>; pgPool?: number }) => {
       if (system !== '2024') throw new Error(`unknown system "${system}" (available: 2024)`);
-      const stack = await upCrebito({ store: o.store, balancer: o.balancer, port: o.port, limits: o.limits, canned: o.canned === true, ...(o.runDir ? { runDir: o.runDir } : {}) });
-      console.log(`[rinha] Ctrl-C to stop; logs in ${stack.runDir}`);
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const onSignal = (sig: string) => {
-          if (stopping) return;
-          stopping = true;
-          console.log(`[rinha] ${sig}: stopping`);
-          void stack.stop().then(resolve);
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-        process.on('SIGHUP', onSignal);
+      // Signals are handled from the first moment: a Ctrl-C during start-up aborts it and stops
+      // whatever was already started (an unhandled SIGTERM would orphan the services).
+      const abort = new AbortController();
+      let signalled: (sig: string) => void = () => {};
+      const stopRequested = new Promise<string>((resolve) => (signalled = resolve));
+      const onSignal = (sig: string) => {
+        abort.abort(new Error(`${sig} during start-up`));
+        signalled(sig);
+      };
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+      const stack = await upCrebito({
+        store: o.store,
+        balancer: o.balancer,
+        port: o.port,
+        limits: o.limits,
+        canned: o.canned === true,
+        pgSettings: o.pgSetting,
+        signal: abort.signal,
+        ...(o.pgPool === undefined ? {} : { pgPool: o.pgPool }),
+        ...(o.runDir ? { runDir: o.runDir } : {}),
       });
+      console.log(`[rinha] Ctrl-C to stop; logs in ${stack.runDir}`);
+      const sig = await stopRequested;
+      console.log(`[rinha] ${sig}: stopping`);
+      await stack.stop();
       for (const s of stack.stack.report()) {
         const peak = s.peakMemoryMB === undefined ? 'n/a' : `${s.peakMemoryMB} MB`;
         console.log(`[rinha] ${s.name}: limit ${s.limits.cpus} CPU / ${s.limits.memoryMB} MB, peak memory ${peak}`);

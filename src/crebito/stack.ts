@@ -25,7 +25,13 @@ export interface CrebitoUpOptions {
   readonly balancer?: BalancerChoice;
   /** API instances answer canned responses (no store): the latency floor of this topology. */
   readonly canned?: boolean;
+  /** Extra PostgreSQL settings (name=value), over the topology's. */
+  readonly pgSettings?: Readonly<Record<string, string>>;
+  /** Connections per API instance to PostgreSQL (default: the topology's). */
+  readonly pgPool?: number;
   readonly log?: (msg: string) => void;
+  /** Aborts the start-up (e.g. Ctrl-C while starting): what was started is stopped. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CrebitoStack {
@@ -54,7 +60,8 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
   // Sockets and the database cluster live in a short private path (unix socket paths max ~107 bytes).
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'rinha-'));
   chmodSync(tmp, 0o755);
-  const stack = new Stack({ runDir, limits: o.limits ?? true, log });
+  const stack = await Stack.open({ runDir, limits: o.limits ?? true, log });
+  const signal = o.signal;
   log(`run folder: ${runDir}`);
   const limitsOf = (name: string) => service(CREBITO_TOPOLOGY, name).limits;
 
@@ -71,8 +78,8 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
       if (binDir === undefined) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)');
       pg = initCluster(path.join(tmp, 'pg'), binDir);
       const cluster = pg;
-      const db = stack.launch(postgresService(cluster, CREBITO_PG_SETTINGS, stack.logFile('db')), limitsOf('db'));
-      await waitUntil('database', () => pgReady(cluster), { timeoutMs: READY_TIMEOUT_MS, service: db });
+      const db = stack.launch(postgresService(cluster, { ...CREBITO_PG_SETTINGS, ...o.pgSettings }, stack.logFile('db')), limitsOf('db'));
+      await waitUntil('database', () => pgReady(cluster), { timeoutMs: READY_TIMEOUT_MS, service: db, ...(signal ? { signal } : {}) });
       await createDatabase(cluster, CREBITO_DATABASE, [projectPath('src/crebito/sql/postgres-schema.sql'), projectPath('src/crebito/sql/seed.sql')]);
       store = {
         kind: 'postgres',
@@ -80,7 +87,7 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
         port: cluster.port,
         database: CREBITO_DATABASE,
         user: PG_SUPERUSER,
-        poolSize: CREBITO_PG_POOL_SIZE,
+        poolSize: o.pgPool ?? CREBITO_PG_POOL_SIZE,
       };
     } else {
       const file = path.join(runDir, 'crebito.sqlite');
@@ -105,6 +112,7 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
       await waitUntil(name, async () => (await httpStatus({ socketPath: socket }, '/clientes/1/extrato')) === 200, {
         timeoutMs: READY_TIMEOUT_MS,
         service: api,
+        ...(signal ? { signal } : {}),
       });
     }
 
@@ -140,6 +148,7 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
     await waitUntil('load balancer', async () => (await httpStatus({ port }, '/clientes/1/extrato')) === 200, {
       timeoutMs: READY_TIMEOUT_MS,
       service: lb,
+      ...(signal ? { signal } : {}),
     });
     log(`ready: http://127.0.0.1:${port} (${o.canned ? 'CANNED responses, no store' : `store ${o.store}`}, balancer ${nginx === undefined ? 'built-in' : 'nginx'})`);
     return { stack, port, runDir, store, ...(pg ? { pg } : {}), balancer: nginx === undefined ? 'builtin' : 'nginx', stop };

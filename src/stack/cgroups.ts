@@ -2,7 +2,7 @@
 // the machine has it with the cpu and memory controllers, else v1 (one hierarchy per controller).
 // A service joins its group from a tiny shell wrapper BEFORE exec, so every process it forks
 // (PostgreSQL backends, nginx workers) is confined too.
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface Limits {
@@ -152,6 +152,82 @@ function v1(mounts: { cpu: string; memory: string }, runId: string): CgroupManag
       tryRmdir(memBase);
     },
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Parent folders where this machine's runs create their groups (v2 root, v1 own paths). */
+function runParents(): string[] {
+  const mounts = (read('/proc/self/mounts') ?? '').split('\n').map((l) => l.split(' '));
+  const out: string[] = [];
+  for (const m of mounts) {
+    if (m[1] === undefined) continue;
+    if (m[2] === 'cgroup2') out.push(m[1]);
+    if (m[2] === 'cgroup') {
+      for (const c of ['cpu', 'memory']) if ((m[3] ?? '').split(',').includes(c)) out.push(path.join(m[1], ownV1Path(c)));
+    }
+  }
+  return out;
+}
+
+/**
+ * A runner killed with SIGKILL cannot stop its services. Its groups are named after its pid
+ * (rinha-<pid>-<time>): when that pid is gone, kill whatever is still in them and remove them.
+ * Returns the pids killed.
+ */
+export function reapStaleRuns(): number[] {
+  const killed: number[] = [];
+  for (const parent of runParents()) {
+    let entries: string[];
+    try {
+      entries = readdirSync(parent);
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const m = /^rinha-(\d+)-\d+$/.exec(e);
+      if (m === null || alive(Number(m[1]))) continue;
+      const base = path.join(parent, e);
+      for (const svc of readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+        const dir = path.join(base, svc.name);
+        for (const pid of pidsIn([path.join(dir, 'cgroup.procs')])) {
+          try {
+            process.kill(pid, 'SIGKILL');
+            killed.push(pid);
+          } catch {
+            // Already gone.
+          }
+        }
+      }
+    }
+  }
+  return killed;
+}
+
+/** Removes the empty groups of dead runs (after their processes were reaped). */
+export function removeStaleGroups(): void {
+  for (const parent of runParents()) {
+    let entries: string[];
+    try {
+      entries = readdirSync(parent);
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const m = /^rinha-(\d+)-\d+$/.exec(e);
+      if (m === null || alive(Number(m[1]))) continue;
+      const base = path.join(parent, e);
+      for (const svc of readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory())) tryRmdir(path.join(base, svc.name));
+      tryRmdir(base);
+    }
+  }
 }
 
 export type CgroupProbe = { readonly ok: true; readonly manager: CgroupManager } | { readonly ok: false; readonly reason: string };

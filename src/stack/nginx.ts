@@ -47,7 +47,7 @@ export function renderNginxConf(o: NginxOptions): string {
     `    keepalive ${o.upstreamKeepalive};`,
     '  }',
     '  server {',
-    `    listen ${o.listenHost ? `${o.listenHost}:` : ''}${o.port} reuseport backlog=4096;`,
+    `    listen ${o.listenHost ? `${o.listenHost}:` : ''}${o.port} backlog=4096;`,
     '    location / {',
     '      proxy_pass http://api;',
     '      proxy_http_version 1.1;',

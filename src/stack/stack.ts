@@ -3,7 +3,7 @@
 // in reverse order. What a system runs is decided by its own `up` module (e.g. crebito/stack.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openCgroups, type CgroupManager, type Limits } from './cgroups.js';
+import { openCgroups, reapStaleRuns, removeStaleGroups, type CgroupManager, type Limits } from './cgroups.js';
 import { Service, type ServiceSpec } from './service.js';
 
 export interface StackOptions {
@@ -27,7 +27,20 @@ export class Stack {
   readonly limitsNote: string;
   private stopped = false;
 
-  constructor(readonly opts: StackOptions) {
+  /** Creates a stack after cleaning up what a runner killed with SIGKILL left behind. */
+  static async open(opts: StackOptions): Promise<Stack> {
+    if (opts.limits && process.getuid?.() === 0) {
+      const killed = reapStaleRuns();
+      if (killed.length > 0) {
+        opts.log(`killed ${killed.length} leftover process(es) of a previous run whose runner died`);
+        await waitUntil('leftovers to exit', async () => killed.every((p) => !isAlive(p)), { timeoutMs: 5000, intervalMs: 20 });
+      }
+      removeStaleGroups();
+    }
+    return new Stack(opts);
+  }
+
+  private constructor(readonly opts: StackOptions) {
     mkdirSync(opts.runDir, { recursive: true });
     if (!opts.limits) {
       this.limitsNote = 'resource limits disabled (--no-limits)';
@@ -100,8 +113,22 @@ export class Stack {
     // Read after the services ended: the peak then covers their whole life.
     const report = this.report();
     this.finalReport = report;
+    // A killed process leaves its cgroup only once reaped; wait (bounded) so the groups can go.
+    await waitUntil('services to leave their cgroups', async () => this.order.every((s) => (s.group?.pids() ?? []).length === 0), {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    }).catch((err: Error) => this.opts.log(`warning: ${err.message}`));
     writeFileSync(path.join(this.opts.runDir, 'services.json'), JSON.stringify({ limits: this.limitsNote, services: report }, null, 2));
     this.cgroups?.removeAll();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -109,10 +136,11 @@ export class Stack {
 export async function waitUntil(
   what: string,
   probe: () => Promise<boolean>,
-  opts: { timeoutMs: number; service?: Service; intervalMs?: number },
+  opts: { timeoutMs: number; service?: Service; intervalMs?: number; signal?: AbortSignal },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
+    opts.signal?.throwIfAborted();
     if (opts.service !== undefined && !opts.service.running) {
       throw new Error(`${what}: ${opts.service.spec.name} exited; see ${opts.service.spec.logFile}`);
     }
