@@ -21,9 +21,10 @@ export function registerUp(program: Command): void {
     .option('--run-dir <dir>', 'folder for the logs of this run (default runs/<date>-...)')
     .option('--canned', 'API instances answer fixed responses without a store: the latency floor')
     .option('--pg-setting <name=value>', 'PostgreSQL setting over the topology\'s (repeat)', parseSetting, {} as Record<string, string>)
+    .addOption(choice('pg-data', ['memory', 'disk'] as const, 'memory'))
     .option('--pg-pool <n>', 'connections per API instance to PostgreSQL', intArg('pool', 1, 100))
     .option('--no-limits', 'do not apply the cgroup CPU/memory limits')
-    .action(async (system: string, o: { store: StoreKind; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; pgSetting: Record<string, string>; pgPool?: number }) => {
+    .action(async (system: string, o: { store: StoreKind; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; pgSetting: Record<string, string>; pgPool?: number; pgData: 'memory' | 'disk' }) => {
       if (system !== '2024') throw new Error(`unknown system "${system}" (available: 2024)`);
       // Signals are handled from the first moment: a Ctrl-C during start-up aborts it and stops
       // whatever was already started (an unhandled SIGTERM would orphan the services).
@@ -42,6 +43,7 @@ export function registerUp(program: Command): void {
         limits: o.limits,
         canned: o.canned === true,
         pgSettings: o.pgSetting,
+        pgData: o.pgData,
         signal: abort.signal,
         ...(o.pgPool === undefined ? {} : { pgPool: o.pgPool }),
         ...(o.runDir ? { runDir: o.runDir } : {}),
@@ -52,7 +54,9 @@ export function registerUp(program: Command): void {
       await stack.stop();
       for (const s of stack.stack.report()) {
         const peak = s.peakMemoryMB === undefined ? 'n/a' : `${s.peakMemoryMB} MB`;
-        console.log(`[rinha] ${s.name}: limit ${s.limits.cpus} CPU / ${s.limits.memoryMB} MB, peak memory ${peak}`);
+        const cpu = s.cpuSec === undefined ? '' : `, CPU used ${s.cpuSec} s`;
+        const thr = s.throttledPeriods === undefined ? '' : `, throttled ${s.throttledPeriods} times (${s.throttledSec ?? '?'} s)`;
+        console.log(`[rinha] ${s.name}: limit ${s.limits.cpus} CPU / ${s.limits.memoryMB} MB, peak memory ${peak}${cpu}${thr}`);
       }
     });
 }

@@ -1,7 +1,7 @@
 // `rinha up 2024`: the whole Crébito topology on this machine. Database (a throwaway PostgreSQL
 // cluster, or a fresh SQLite file), two API instances on unix sockets, and the load balancer on
 // the public port (nginx, or the built-in balancer when nginx is not installed).
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectPath } from '../paths.js';
@@ -27,6 +27,13 @@ export interface CrebitoUpOptions {
   readonly canned?: boolean;
   /** Extra PostgreSQL settings (name=value), over the topology's. */
   readonly pgSettings?: Readonly<Record<string, string>>;
+  /**
+   * Where the throwaway cluster keeps its files: 'memory' (tmpfs, /dev/shm) or 'disk'. Both
+   * survive any process crash (PostgreSQL's own included); only an OS crash loses a memory
+   * cluster, and the runner deletes the cluster at every stop anyway. Default 'memory': commits
+   * then cost no disk flush (measured in docs/BENCHMARKS.md).
+   */
+  readonly pgData?: 'memory' | 'disk';
   /** Connections per API instance to PostgreSQL (default: the topology's). */
   readonly pgPool?: number;
   readonly log?: (msg: string) => void;
@@ -48,6 +55,10 @@ export interface CrebitoStack {
 /** The contract: GET /clientes/1/extrato must answer within 40 s of start-up. */
 const READY_TIMEOUT_MS = 40_000;
 const RINHA_BIN = projectPath('bin', 'rinha.js');
+/** RAM-backed filesystem for the throwaway database cluster. */
+const SHM = '/dev/shm';
+/** Private folders are named rinha-<runner pid>-*, so a later run can remove those of a dead runner. */
+const RUN_DIR_PREFIX = 'rinha-';
 
 function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -58,16 +69,17 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
   const port = o.port ?? CREBITO_TOPOLOGY.port;
   const runDir = path.resolve(o.runDir ?? path.join('runs', `${stamp()}-2024-${o.store}-${process.pid}`));
   // Sockets and the database cluster live in a short private path (unix socket paths max ~107 bytes).
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rinha-'));
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-`));
   chmodSync(tmp, 0o755);
-  const stack = await Stack.open({ runDir, limits: o.limits ?? true, log });
+  const stack = await Stack.open({ runDir, limits: o.limits ?? true, log, scratchDirs: [os.tmpdir(), SHM] });
   const signal = o.signal;
   log(`run folder: ${runDir}`);
   const limitsOf = (name: string) => service(CREBITO_TOPOLOGY, name).limits;
 
+  const cleanup = [tmp];
   const stop = async () => {
     await stack.stop();
-    rmSync(tmp, { recursive: true, force: true });
+    for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
   };
 
   try {
@@ -76,7 +88,10 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
     if (o.store === 'postgres') {
       const binDir = findPgBinDir();
       if (binDir === undefined) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)');
-      pg = initCluster(path.join(tmp, 'pg'), binDir);
+      const pgBase = o.pgData !== 'disk' && existsSync(SHM) ? mkdtempSync(path.join(SHM, `${RUN_DIR_PREFIX}${process.pid}-`)) : path.join(tmp, 'pg');
+      cleanup.push(pgBase);
+      pg = initCluster(pgBase, binDir);
+      log(`PostgreSQL data in ${pgBase} (${pgBase.startsWith(SHM) ? 'memory' : 'disk'})`);
       const cluster = pg;
       const db = stack.launch(postgresService(cluster, { ...CREBITO_PG_SETTINGS, ...o.pgSettings }, stack.logFile('db')), limitsOf('db'));
       await waitUntil('database', () => pgReady(cluster), { timeoutMs: READY_TIMEOUT_MS, service: db, ...(signal ? { signal } : {}) });

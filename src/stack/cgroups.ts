@@ -18,9 +18,30 @@ export interface ServiceGroup {
   readonly procsFiles: readonly string[];
   /** Highest memory use seen, in bytes, or undefined when the kernel does not say. */
   peakMemoryBytes(): number | undefined;
+  /** CPU time used and CFS throttling so far (what the kernel exposes). */
+  cpuStats(): CpuStats;
   /** Pids still in the group (to kill leftovers). */
   pids(): number[];
   remove(): void;
+}
+
+export interface CpuStats {
+  /** CPU time used, in seconds. */
+  readonly usageSec?: number;
+  /** Scheduler periods in which the quota ran out. */
+  readonly throttledPeriods?: number;
+  /** Time spent throttled, in seconds. */
+  readonly throttledSec?: number;
+}
+
+/** Parses "key value" lines (cpu.stat) into numbers. */
+function statFile(file: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of (read(file) ?? '').split('\n')) {
+    const [k, v] = line.split(' ');
+    if (k && v !== undefined) m.set(k, Number(v));
+  }
+  return m;
 }
 
 export interface CgroupManager {
@@ -92,6 +113,11 @@ function v2(root: string, runId: string): CgroupManager {
           const v = read(path.join(dir, 'memory.peak'));
           return v === undefined ? undefined : Number(v);
         },
+        cpuStats: () => {
+          const st = statFile(path.join(dir, 'cpu.stat'));
+          const us = (k: string) => (st.has(k) ? st.get(k)! / 1e6 : undefined);
+          return { usageSec: us('usage_usec'), throttledPeriods: st.get('nr_throttled'), throttledSec: us('throttled_usec') };
+        },
         pids: () => pidsIn(procs),
         remove: () => tryRmdir(dir),
       };
@@ -105,11 +131,15 @@ function v2(root: string, runId: string): CgroupManager {
   };
 }
 
-function v1(mounts: { cpu: string; memory: string }, runId: string): CgroupManager {
+function v1(mounts: { cpu: string; memory: string; cpuacct?: string }, runId: string): CgroupManager {
   const cpuBase = path.join(mounts.cpu, ownV1Path('cpu'), `rinha-${runId}`);
   const memBase = path.join(mounts.memory, ownV1Path('memory'), `rinha-${runId}`);
   mkdirSync(cpuBase, { recursive: true });
   mkdirSync(memBase, { recursive: true });
+  // cpuacct only measures (CPU time used); it may share the cpu hierarchy or have its own.
+  const acctBase =
+    mounts.cpuacct === undefined ? undefined : mounts.cpuacct === mounts.cpu ? cpuBase : path.join(mounts.cpuacct, ownV1Path('cpuacct'), `rinha-${runId}`);
+  if (acctBase !== undefined && acctBase !== cpuBase) mkdirSync(acctBase, { recursive: true });
   const groups: ServiceGroup[] = [];
   return {
     version: 'v1',
@@ -118,6 +148,8 @@ function v1(mounts: { cpu: string; memory: string }, runId: string): CgroupManag
       const memDir = path.join(memBase, name);
       mkdirSync(cpuDir);
       mkdirSync(memDir);
+      const acctDir = acctBase === undefined ? undefined : path.join(acctBase, name);
+      if (acctDir !== undefined && acctDir !== cpuDir) mkdirSync(acctDir);
       writeFileSync(path.join(cpuDir, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
       writeFileSync(path.join(cpuDir, 'cpu.cfs_quota_us'), String(Math.round(limits.cpus * CFS_PERIOD_US)));
       writeFileSync(path.join(memDir, 'memory.limit_in_bytes'), String(bytes(limits.memoryMB)));
@@ -130,6 +162,7 @@ function v1(mounts: { cpu: string; memory: string }, runId: string): CgroupManag
         }
       }
       const procs = [path.join(cpuDir, 'cgroup.procs'), path.join(memDir, 'cgroup.procs')];
+      if (acctDir !== undefined && acctDir !== cpuDir) procs.push(path.join(acctDir, 'cgroup.procs'));
       const g: ServiceGroup = {
         name,
         procsFiles: procs,
@@ -137,10 +170,20 @@ function v1(mounts: { cpu: string; memory: string }, runId: string): CgroupManag
           const v = read(path.join(memDir, 'memory.max_usage_in_bytes'));
           return v === undefined ? undefined : Number(v);
         },
+        cpuStats: () => {
+          const st = statFile(path.join(cpuDir, 'cpu.stat'));
+          const usage = acctDir === undefined ? undefined : read(path.join(acctDir, 'cpuacct.usage'));
+          return {
+            usageSec: usage === undefined ? undefined : Number(usage) / 1e9,
+            throttledPeriods: st.get('nr_throttled'),
+            throttledSec: st.has('throttled_time') ? st.get('throttled_time')! / 1e9 : undefined,
+          };
+        },
         pids: () => pidsIn(procs),
         remove: () => {
           tryRmdir(cpuDir);
           tryRmdir(memDir);
+          if (acctDir !== undefined && acctDir !== cpuDir) tryRmdir(acctDir);
         },
       };
       groups.push(g);
@@ -150,6 +193,7 @@ function v1(mounts: { cpu: string; memory: string }, runId: string): CgroupManag
       for (const g of groups) g.remove();
       tryRmdir(cpuBase);
       tryRmdir(memBase);
+      if (acctBase !== undefined && acctBase !== cpuBase) tryRmdir(acctBase);
     },
   };
 }
@@ -171,7 +215,7 @@ function runParents(): string[] {
     if (m[1] === undefined) continue;
     if (m[2] === 'cgroup2') out.push(m[1]);
     if (m[2] === 'cgroup') {
-      for (const c of ['cpu', 'memory']) if ((m[3] ?? '').split(',').includes(c)) out.push(path.join(m[1], ownV1Path(c)));
+      for (const c of ['cpu', 'memory', 'cpuacct']) if ((m[3] ?? '').split(',').includes(c)) out.push(path.join(m[1], ownV1Path(c)));
     }
   }
   return out;
@@ -253,9 +297,10 @@ export function openCgroups(runId: string): CgroupProbe {
     mounts.find((m) => m[2] === 'cgroup' && (m[3] ?? '').split(',').includes(controller))?.[1];
   const cpu = v1Mount('cpu');
   const memory = v1Mount('memory');
+  const cpuacct = v1Mount('cpuacct');
   if (cpu !== undefined && memory !== undefined) {
     try {
-      return { ok: true, manager: v1({ cpu, memory }, runId) };
+      return { ok: true, manager: v1({ cpu, memory, ...(cpuacct === undefined ? {} : { cpuacct }) }, runId) };
     } catch (err) {
       errors.push(`cgroup v1: ${(err as Error).message}`);
     }

@@ -1,7 +1,7 @@
 // The local stack runner's engine: launches services in order, each in its own cgroup with the
 // topology's limits, logs each to <runDir>/<name>.log, and stops everything (by PID and by cgroup)
 // in reverse order. What a system runs is decided by its own `up` module (e.g. crebito/stack.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openCgroups, reapStaleRuns, removeStaleGroups, type CgroupManager, type Limits } from './cgroups.js';
 import { Service, type ServiceSpec } from './service.js';
@@ -11,6 +11,8 @@ export interface StackOptions {
   /** Apply the cgroup limits (default true); when impossible the stack runs anyway, and says so. */
   readonly limits: boolean;
   readonly log: (msg: string) => void;
+  /** Folders where runs keep private rinha-<pid>-* folders (removed when that pid is dead). */
+  readonly scratchDirs?: readonly string[];
 }
 
 export interface ServiceReport {
@@ -18,6 +20,9 @@ export interface ServiceReport {
   readonly limits: Limits;
   readonly limitsApplied: boolean;
   readonly peakMemoryMB?: number;
+  readonly cpuSec?: number;
+  readonly throttledPeriods?: number;
+  readonly throttledSec?: number;
 }
 
 export class Stack {
@@ -37,6 +42,7 @@ export class Stack {
       }
       removeStaleGroups();
     }
+    for (const dir of opts.scratchDirs ?? []) removeStaleScratch(dir, opts.log);
     return new Stack(opts);
   }
 
@@ -93,11 +99,16 @@ export class Stack {
     if (this.finalReport !== undefined) return this.finalReport;
     return this.order.map((s) => {
       const peak = s.group?.peakMemoryBytes();
+      const cpu = s.group?.cpuStats() ?? {};
+      const r3 = (x: number) => Math.round(x * 1000) / 1000;
       return {
         name: s.spec.name,
         limits: this.limitsOf.get(s.spec.name)!,
         limitsApplied: s.group !== undefined,
         ...(peak === undefined ? {} : { peakMemoryMB: Math.round((peak / 1048576) * 10) / 10 }),
+        ...(cpu.usageSec === undefined ? {} : { cpuSec: r3(cpu.usageSec) }),
+        ...(cpu.throttledPeriods === undefined ? {} : { throttledPeriods: cpu.throttledPeriods }),
+        ...(cpu.throttledSec === undefined ? {} : { throttledSec: r3(cpu.throttledSec) }),
       };
     });
   }
@@ -120,6 +131,22 @@ export class Stack {
     }).catch((err: Error) => this.opts.log(`warning: ${err.message}`));
     writeFileSync(path.join(this.opts.runDir, 'services.json'), JSON.stringify({ limits: this.limitsNote, services: report }, null, 2));
     this.cgroups?.removeAll();
+  }
+}
+
+/** Removes rinha-<pid>-* folders left in `dir` by runners that are gone. */
+function removeStaleScratch(dir: string, log: (m: string) => void): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const m = /^rinha-(\d+)-/.exec(e);
+    if (m === null || isAlive(Number(m[1]))) continue;
+    rmSync(path.join(dir, e), { recursive: true, force: true });
+    log(`removed ${path.join(dir, e)}, left by a runner that is gone`);
   }
 }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Stack } from '../../src/stack/stack.js';
@@ -86,8 +86,11 @@ test('a runner killed with SIGKILL leaves services that the next run reaps', { s
   await u.exited;
   assert.ok(pids.some(alive), 'services outlive a SIGKILLed runner');
   const logs: string[] = [];
-  const s = await Stack.open({ runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-reap-')), limits: true, log: (m) => logs.push(m) });
+  const scratch = readdirSync(os.tmpdir()).filter((e) => e.startsWith(`rinha-${u.child.pid}-`));
+  assert.equal(scratch.length, 1, 'the dead runner left its private folder');
+  const s = await Stack.open({ runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-reap-')), limits: true, log: (m) => logs.push(m), scratchDirs: [os.tmpdir()] });
   await s.stop();
   for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still running after the reap`);
   assert.ok(logs.some((l) => l.includes('leftover')), logs.join('\n'));
+  assert.equal(existsSync(path.join(os.tmpdir(), scratch[0]!)), false, 'its private folder is removed');
 });
