@@ -4,6 +4,7 @@ import { registerUp } from './up.js';
 import { registerServe } from './serve.js';
 import { registerBalancer } from './balancer.js';
 import { registerDeploy } from './deploy.js';
+import { registerProcessor } from './processor.js';
 
 const program = new Command('rinha')
   .description('Rinha de Backend reference systems (2024 Crébito, 2025 Payments) and their tools')
@@ -13,6 +14,7 @@ registerUp(program);
 registerServe(program);
 registerBalancer(program);
 registerDeploy(program);
+registerProcessor(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`rinha: ${(err as Error).message}`);

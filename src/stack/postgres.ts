@@ -42,8 +42,10 @@ export function lookupUser(name: string): SystemUser | undefined {
   return undefined;
 }
 
-/** PostgreSQL refuses to run as root: use its own user, or nobody. */
+/** PostgreSQL refuses to run as root: as root use its own user (or nobody); else run as we are. */
 export function databaseUser(): SystemUser {
+  const uid = process.getuid?.();
+  if (uid !== undefined && uid !== 0) return { name: 'current user', uid, gid: process.getgid?.() ?? uid };
   const u = lookupUser('postgres') ?? lookupUser('nobody');
   if (u === undefined) throw new Error('no "postgres" or "nobody" user to run PostgreSQL as');
   return u;
@@ -54,14 +56,14 @@ export function initCluster(dir: string, binDir: string): PgCluster {
   const user = databaseUser();
   const dataDir = path.join(dir, 'data');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chownSync(dir, user.uid, user.gid);
-  chownSync(dataDir, user.uid, user.gid);
-  const r = spawnSync(
-    'setpriv',
-    [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', path.join(binDir, 'initdb'),
-      '-D', dataDir, '-U', PG_SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
-    { encoding: 'utf8' },
-  );
+  const root = process.getuid?.() === 0;
+  if (root) {
+    chownSync(dir, user.uid, user.gid);
+    chownSync(dataDir, user.uid, user.gid);
+  }
+  const initdb = [path.join(binDir, 'initdb'), '-D', dataDir, '-U', PG_SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'];
+  const argv = root ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', ...initdb] : initdb;
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr || r.stdout || r.error?.message}`);
   return { binDir, dataDir, socketDir: dir, port: PG_SOCKET_PORT, user };
 }
@@ -79,7 +81,7 @@ export function postgresService(c: PgCluster, settings: Record<string, string | 
     name: 'db',
     command: path.join(c.binDir, 'postgres'),
     args,
-    user: { uid: c.user.uid, gid: c.user.gid },
+    ...(process.getuid?.() === 0 ? { user: { uid: c.user.uid, gid: c.user.gid } } : {}),
     stopSignal: 'SIGINT', // "fast" shutdown: SIGTERM would wait for every client to disconnect.
     logFile,
   };

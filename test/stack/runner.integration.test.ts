@@ -94,3 +94,15 @@ test('a runner killed with SIGKILL leaves services that the next run reaps', { s
   assert.ok(logs.some((l) => l.includes('leftover')), logs.join('\n'));
   assert.equal(existsSync(path.join(os.tmpdir(), scratch[0]!)), false, 'its private folder is removed');
 });
+
+test('the built-in balancer (for machines without nginx) passes the official validation phase', async () => {
+  const { upCrebito } = await import('../../src/crebito/stack.js');
+  const { officialValidation } = await import('../helpers/crebito.js');
+  const s = await upCrebito({ store: 'sqlite', port: 19984, balancer: 'builtin', runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-builtin-')), log: () => {} });
+  try {
+    assert.equal(s.balancer, 'builtin');
+    await officialValidation(`http://127.0.0.1:${s.port}`);
+  } finally {
+    await s.stop();
+  }
+});
