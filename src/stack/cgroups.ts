@@ -221,13 +221,9 @@ function runParents(): string[] {
   return out;
 }
 
-/**
- * A runner killed with SIGKILL cannot stop its services. Its groups are named after its pid
- * (rinha-<pid>-<time>): when that pid is gone, kill whatever is still in them and remove them.
- * Returns the pids killed.
- */
-export function reapStaleRuns(): number[] {
-  const killed: number[] = [];
+/** Group folders (rinha-<pid>-<time>) of runs whose runner pid is gone. */
+function deadRunGroups(): string[] {
+  const out: string[] = [];
   for (const parent of runParents()) {
     let entries: string[];
     try {
@@ -237,40 +233,42 @@ export function reapStaleRuns(): number[] {
     }
     for (const e of entries) {
       const m = /^rinha-(\d+)-\d+$/.exec(e);
-      if (m === null || alive(Number(m[1]))) continue;
-      const base = path.join(parent, e);
-      for (const svc of readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-        const dir = path.join(base, svc.name);
-        for (const pid of pidsIn([path.join(dir, 'cgroup.procs')])) {
-          try {
-            process.kill(pid, 'SIGKILL');
-            killed.push(pid);
-          } catch {
-            // Already gone.
-          }
-        }
+      if (m !== null && !alive(Number(m[1]))) out.push(path.join(parent, e));
+    }
+  }
+  return out;
+}
+
+function serviceDirs(base: string): string[] {
+  return readdirSync(base, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(base, d.name));
+}
+
+/**
+ * A runner killed with SIGKILL cannot stop its services. Its groups are named after its pid:
+ * when that pid is gone, kill whatever is still in them. Returns the pids killed.
+ */
+export function reapStaleRuns(): number[] {
+  const killed: number[] = [];
+  for (const base of deadRunGroups()) {
+    for (const pid of pidsIn(serviceDirs(base).map((d) => path.join(d, 'cgroup.procs')))) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        killed.push(pid);
+      } catch {
+        // Already gone.
       }
     }
   }
   return killed;
 }
 
-/** Removes the empty groups of dead runs (after their processes were reaped). */
+/** Removes the groups of dead runs (once their processes are gone). */
 export function removeStaleGroups(): void {
-  for (const parent of runParents()) {
-    let entries: string[];
-    try {
-      entries = readdirSync(parent);
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const m = /^rinha-(\d+)-\d+$/.exec(e);
-      if (m === null || alive(Number(m[1]))) continue;
-      const base = path.join(parent, e);
-      for (const svc of readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory())) tryRmdir(path.join(base, svc.name));
-      tryRmdir(base);
-    }
+  for (const base of deadRunGroups()) {
+    for (const dir of serviceDirs(base)) tryRmdir(dir);
+    tryRmdir(base);
   }
 }
 
