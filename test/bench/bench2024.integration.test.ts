@@ -1,0 +1,51 @@
+// The 2024 bench against small fake backends: a correct one scores full marks; a wrong one
+// (balances past the limit, extratos without transactions) is caught and fined.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bench2024 } from '../../src/bench/bench2024.js';
+import { fakeCrebito } from '../helpers/fake-crebito.js';
+
+const opts = (target: string) => ({
+  target,
+  scale: 0.02,
+  seed: 7,
+  baseline: false,
+  reportsBase: mkdtempSync(path.join(os.tmpdir(), 'rinha-bench-')),
+  log: () => {},
+  progress: false,
+});
+
+test('a correct backend: every request OK, no inconsistency, USD 100,000, report written', async () => {
+  const fake = await fakeCrebito(false);
+  try {
+    const { result, dir } = await bench2024(opts(fake.url));
+    assert.equal(result.gatling.count, result.expectedRequests, 'every planned request was sent and answered');
+    assert.equal(result.expectedRequests, 123 + Math.round(13260 * 0.02) + Math.round(26400 * 0.02) + Math.round(6660 * 0.02) + Math.round(13200 * 0.02) + Math.round(660 * 0.02) + Math.round(1200 * 0.02));
+    assert.equal(result.gatling.ko, 0, JSON.stringify(result.failures));
+    assert.equal(result.inconsistencies, 0);
+    assert.equal(result.sla.valueUsd, 100000);
+    assert.ok(result.timeline.length >= 4);
+    const saved = JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')) as { sla: { valueUsd: number } };
+    assert.equal(saved.sla.valueUsd, 100000);
+    assert.ok(existsSync(path.join(dir, 'report.html')));
+  } finally {
+    await fake.close();
+  }
+});
+
+test('a wrong backend: the bench finds the inconsistencies and fines them', async () => {
+  const fake = await fakeCrebito(true);
+  try {
+    const { result } = await bench2024(opts(fake.url));
+    assert.ok(result.inconsistencies > 0, 'balances below -limite are caught');
+    assert.ok(result.gatling.ko > 0);
+    assert.ok(result.failures['validações: ultimas_transacoes order']! > 0, JSON.stringify(result.failures));
+    assert.ok(result.sla.inconsistencyFineUsd >= 803.01 * result.inconsistencies - 0.01);
+    assert.ok(result.sla.valueUsd < 100000);
+  } finally {
+    await fake.close();
+  }
+});
