@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests start for real (nginx, the PostgreSQL server,
-# docker-compose to validate the compose files) when they are missing. Needs root for apt-get;
+# docker-compose to validate the compose files, Chromium to render the bench report) when they
+# are missing. Needs root for apt-get;
 # without root it only reports what is missing. Idempotent and quiet when all is there.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ need=()
 [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 

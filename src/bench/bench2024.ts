@@ -104,7 +104,7 @@ export async function bench2024(o: Bench2024Options) {
         caption: 'Per request (exact ms)',
         rows: [['request', 'count', 'KO', 'p50', 'p90', 'p99', 'p99.9', 'max'], ...Object.entries(s.byRequest).map(([k, v]) => [k, ...[v.count, v.ko, v.p50, v.p90, v.p99, v.p999, v.max].map(String)])],
       },
-      { caption: 'Failures by kind', rows: [['kind', 'count'], ...Object.entries(s.failures).map(([k, v]) => [k, String(v)])] },
+      { caption: 'Failures by kind', rows: [['kind', 'count'], ...(Object.keys(s.failures).length === 0 ? [['none', '0']] : Object.entries(s.failures).map(([k, v]) => [k, String(v)]))] },
     ],
     timeline: result.timeline,
     statuses: s.statuses,
