@@ -1,6 +1,29 @@
 // `rinha bench <scenario>`: official-equivalent load tests with the official scoring.
 import { Option, type Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { bench2024 } from '../bench/bench2024.js';
+import { bench2025 } from '../bench/bench2025.js';
+import { seededRandom } from '../bench/core/random.js';
+import { finalLike, parseSchedule, PREVIEW_2025, scaleSchedule, type Schedule2025 } from '../bench/core/schedule2025.js';
+
+export const SCENARIOS = ['2024', '2025-preview', '2025-final-like'] as const;
+
+function print2025(result: Awaited<ReturnType<typeof bench2025>>['result'], dir: string): void {
+  const x = result.extras;
+  console.log(`\n${result.scenario} — ${result.target}${result.seed === null ? '' : ` — seed ${result.seed}`}`);
+  console.table({
+    score: { value: result.total_liquido },
+    'gross / fees': { value: `${result.total_bruto} / ${result.total_taxas}` },
+    'p99 (all successful) / bonus': { value: `${result.p99.valor} / ${result.p99.bonus}` },
+    inconsistencies: { value: result.multa.composicao.num_inconsistencias },
+    'lag (accepted − recorded)': { value: result.lag.lag },
+    'payments default / fallback': { value: `${result.pagamentos_realizados_default.num_pagamentos} / ${result.pagamentos_realizados_fallback.num_pagamentos} (default ${x.defaultShare}%)` },
+    'POST /payments p50/p90/p99/p99.9/max ms': { value: `${x.postPayments.p50} / ${x.postPayments.p90} / ${x.postPayments.p99} / ${x.postPayments.p999} / ${x.postPayments.max}` },
+    'failed POSTs': { value: result.pagamentos_solicitados.qtd_falha },
+  });
+  console.log(`generator: event-loop lag p99 ${x.generator.eventLoopLagMs.p99} ms, CPU ${x.generator.cpuPercentOfOneCore}% of a core`);
+  console.log(`report: ${dir}/report.html`);
+}
 
 function scaleArg(v: string): number {
   const n = Number(v);
@@ -11,17 +34,42 @@ function scaleArg(v: string): number {
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('run an official-equivalent load test against a backend and score it (scenarios: 2024)')
-    .argument('<scenario>', '2024')
+    .description('run an official-equivalent load test against a backend and score it')
+    .argument('<scenario>', SCENARIOS.join(' | '))
     .option('--target <url>', 'backend under test', 'http://127.0.0.1:9999')
     .addOption(new Option('--scale <factor>', 'shrink every duration, e.g. 0.1 for a quick run').argParser(scaleArg).default(1))
     .option('--seed <n>', 'random seed (repeatable runs)', (v) => Number.parseInt(v, 10))
     .option('--baseline', 'first run the same scenario against the canned floor of the topology')
     .option('--reports <dir>', 'where report folders go', 'reports')
-    .action(async (scenario: string, o: { target: string; scale: number; seed?: number; baseline?: boolean; reports: string }) => {
+    .option('--default-url <url>', '2025: the default processor', 'http://127.0.0.1:8001')
+    .option('--fallback-url <url>', '2025: the fallback processor', 'http://127.0.0.1:8002')
+    .option('--token <token>', "2025: the processors' admin token", '123')
+    .option('--schedule <file>', '2025: run this schedule (JSON: durationSec, maxVUs, amount, stages)')
+    .action(async (scenario: string, o: { target: string; scale: number; seed?: number; baseline?: boolean; reports: string; defaultUrl: string; fallbackUrl: string; token: string; schedule?: string }) => {
       const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
       if (!Number.isSafeInteger(seed)) throw new Error('--seed must be an integer');
-      if (scenario !== '2024') throw new Error(`unknown scenario "${scenario}" (available: 2024)`);
+      if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new Error(`unknown scenario "${scenario}" (available: ${SCENARIOS.join(', ')})`);
+      if (scenario !== '2024') {
+        let schedule: Schedule2025;
+        if (o.schedule !== undefined) schedule = parseSchedule(JSON.parse(readFileSync(o.schedule, 'utf8')), o.schedule);
+        else schedule = scenario === '2025-preview' ? PREVIEW_2025 : finalLike(seededRandom(seed));
+        if (o.scale !== 1) schedule = scaleSchedule(schedule, o.scale);
+        const { result, dir } = await bench2025({
+          target: o.target,
+          defaultUrl: o.defaultUrl,
+          fallbackUrl: o.fallbackUrl,
+          token: o.token,
+          schedule,
+          grossFrom: scenario === '2025-preview' && o.schedule === undefined ? 'backend' : 'processors',
+          ...(scenario === '2025-final-like' ? { seed } : {}),
+          reportsBase: o.reports,
+          progress: true,
+          // --scale shrinks the check period too (the 15 s..2 s window stays).
+          ...(o.scale !== 1 ? { checkEverySec: Math.max(1, 10 * o.scale) } : {}),
+        });
+        print2025(result, dir);
+        return;
+      }
       const { result, dir } = await bench2024({
         target: o.target,
         scale: o.scale,

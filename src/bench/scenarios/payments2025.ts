@@ -1,0 +1,226 @@
+// The 2025 k6 test, faithfully: set-up (processors' token and purge, POST /purge-payments on the
+// backend), ramping VUs that loop "POST /payments with a fresh UUID v4, sleep 1 s" each on its own
+// keep-alive connection, the stage changes sent to both processors' admin endpoints, a consistency
+// check every 10 s over [now − 15 s, now − 2 s], and the final summaries.
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { nowMs, Recorder } from '../core/recorder.js';
+import type { Schedule2025 } from '../core/schedule2025.js';
+import { vuWindows } from '../core/vus.js';
+import { parseTarget, send, type Answer, type Target } from '../load/http1.js';
+import { GeneratorMonitor } from '../load/monitor.js';
+
+export interface Run2025Options {
+  readonly target: string;
+  readonly defaultUrl: string;
+  readonly fallbackUrl: string;
+  /** The processors' admin token (set at start-up, as the official set-up does). */
+  readonly token: string;
+  readonly schedule: Schedule2025;
+  /** Seconds between consistency checks (10 in the official test; shorter for quick runs). */
+  readonly checkEverySec?: number;
+  readonly onStart?: (rec: Recorder, totalSec: number) => void;
+}
+
+export interface BackendSummary {
+  readonly default: { readonly totalRequests: number; readonly totalCents: number };
+  readonly fallback: { readonly totalRequests: number; readonly totalCents: number };
+}
+
+export interface ProcessorSummary {
+  readonly totalRequests: number;
+  readonly totalCents: number;
+  readonly fee: number;
+}
+
+export interface ConsistencyCheck {
+  readonly atSec: number;
+  readonly backend?: BackendSummary;
+  readonly default?: ProcessorSummary;
+  readonly fallback?: ProcessorSummary;
+  readonly inconsistencies: number;
+  readonly error?: string;
+}
+
+/** Seconds between consistency checks and the window they look at (recent official script). */
+export const CHECK_EVERY_SEC = 10;
+export const CHECK_FROM_SEC = 15;
+export const CHECK_TO_SEC = 2;
+/** A VU sleeps this long after each payment. */
+const VU_SLEEP_MS = 1000;
+const OK_POST = new Set([200, 201, 202, 204]);
+
+const toCents = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 100) : NaN);
+
+function json(a: Answer): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(a.body);
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseBackendSummary(a: Answer): BackendSummary | undefined {
+  const j = json(a);
+  const part = (k: string) => {
+    const p = j?.[k] as Record<string, unknown> | undefined;
+    const n = p?.totalRequests;
+    const cents = toCents(p?.totalAmount);
+    return typeof n === 'number' && Number.isInteger(n) && !Number.isNaN(cents) ? { totalRequests: n, totalCents: cents } : undefined;
+  };
+  const d = part('default');
+  const f = part('fallback');
+  return a.status === 200 && d && f ? { default: d, fallback: f } : undefined;
+}
+
+function parseProcessorSummary(a: Answer): ProcessorSummary | undefined {
+  const j = json(a);
+  const n = j?.totalRequests;
+  const cents = toCents(j?.totalAmount);
+  const fee = j?.feePerTransaction;
+  return a.status === 200 && typeof n === 'number' && !Number.isNaN(cents) && typeof fee === 'number' ? { totalRequests: n, totalCents: cents, fee } : undefined;
+}
+
+export interface Run2025 {
+  readonly rec: Recorder;
+  readonly posts: Recorder;
+  readonly successfulPosts: number;
+  readonly failedPosts: number;
+  readonly inconsistencies: number;
+  readonly checks: readonly ConsistencyCheck[];
+  readonly final: { readonly backend?: BackendSummary; readonly default?: ProcessorSummary; readonly fallback?: ProcessorSummary };
+  readonly perSecond: { readonly default: number[]; readonly fallback: number[] };
+  readonly generator: ReturnType<GeneratorMonitor['stop']>;
+  readonly purgeBackendStatus: number;
+  readonly startEpochMs: number;
+}
+
+export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
+  const s = o.schedule;
+  const backend = parseTarget(o.target);
+  const pp = { default: parseTarget(o.defaultUrl), fallback: parseTarget(o.fallbackUrl) };
+  const admin = { 'x-rinha-token': o.token };
+  const rec = new Recorder(nowMs());
+  const posts = new Recorder(rec.startMs);
+  const monitor = new GeneratorMonitor();
+  const timed = async (name: string, t: Target, method: 'GET' | 'POST' | 'PUT', path: string, body?: string, agent: http.Agent | false = false, headers = {}) => {
+    const at = nowMs();
+    const a = await send(t, method, path, body, agent, headers);
+    const ok = a.status >= 200 && a.status < 400;
+    rec.record({ name, status: a.status, ms: a.ms, ok, ...(ok ? {} : { failure: a.error ?? `${name}: status ${a.status}` }) }, at);
+    return a;
+  };
+
+  // Set-up, as the official script's setup().
+  for (const [name, t] of Object.entries(pp)) {
+    const r = await timed('setup', t, 'PUT', '/admin/configurations/token', JSON.stringify({ token: o.token }), false, admin);
+    if (r.status !== 204 && r.status !== 200) throw new Error(`processor ${name} refused the token set-up (status ${r.status || r.error}); is it running with token ${o.token}?`);
+  }
+  for (const t of Object.values(pp)) await timed('setup', t, 'POST', '/admin/purge-payments', undefined, false, admin);
+  const purge = await timed('setup', backend, 'POST', '/purge-payments');
+
+  const t0 = performance.now();
+  const startEpochMs = nowMs();
+  o.onStart?.(rec, s.durationSec);
+  const elapsedSec = () => (performance.now() - t0) / 1000;
+  let successfulPosts = 0;
+  let failedPosts = 0;
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const sleepUntil = (sec: number) => sleep(Math.max(0, sec * 1000 - (performance.now() - t0)));
+
+  // Virtual users: each on its own keep-alive connection.
+  const body = (id: string) => `{"correlationId":"${id}","amount":${s.amount}}`;
+  const vus = vuWindows(1, [{ durationSec: s.durationSec, target: s.maxVUs }]).map(async (w) => {
+    await sleepUntil(w.startSec);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      monitor.started(t0 + w.startSec * 1000, performance.now());
+      while (elapsedSec() < w.endSec) {
+        const at = nowMs();
+        const a = await send(backend, 'POST', '/payments', body(randomUUID()), agent);
+        const success = OK_POST.has(a.status);
+        if (success) successfulPosts++;
+        else failedPosts++;
+        const outcome = { name: 'POST /payments', status: a.status, ms: a.ms, ok: a.status >= 200 && a.status < 400, ...(success ? {} : { failure: a.error ?? `POST /payments: status ${a.status}` }) };
+        rec.record(outcome, at);
+        posts.record(outcome, at);
+        if (elapsedSec() >= w.endSec) break;
+        await sleep(VU_SLEEP_MS);
+      }
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  // Stage changes, in order, as define_stage() does.
+  const stages = (async () => {
+    for (const st of s.stages) {
+      await sleepUntil(st.atSec);
+      await timed('stage', pp.default, 'PUT', '/admin/configurations/delay', JSON.stringify({ delay: st.default.delayMs }), false, admin);
+      await timed('stage', pp.fallback, 'PUT', '/admin/configurations/delay', JSON.stringify({ delay: st.fallback.delayMs }), false, admin);
+      await timed('stage', pp.default, 'PUT', '/admin/configurations/failure', JSON.stringify({ failure: st.default.failing }), false, admin);
+      await timed('stage', pp.fallback, 'PUT', '/admin/configurations/failure', JSON.stringify({ failure: st.fallback.failing }), false, admin);
+    }
+  })();
+
+  // Consistency checks: one VU looping check + sleep 10 s for the whole duration.
+  const checks: ConsistencyCheck[] = [];
+  let inconsistencies = 0;
+  const audit = (async () => {
+    while (elapsedSec() < s.durationSec) {
+      const atSec = elapsedSec();
+      const now = nowMs();
+      const q = `?from=${new Date(now - CHECK_FROM_SEC * 1000).toISOString()}&to=${new Date(now - CHECK_TO_SEC * 1000).toISOString()}`;
+      const [d, f, b] = await Promise.all([
+        timed('consistency', pp.default, 'GET', `/admin/payments-summary${q}`, undefined, false, admin),
+        timed('consistency', pp.fallback, 'GET', `/admin/payments-summary${q}`, undefined, false, admin),
+        timed('consistency', backend, 'GET', `/payments-summary${q}`),
+      ]);
+      const ds = parseProcessorSummary(d);
+      const fs = parseProcessorSummary(f);
+      const bs = parseBackendSummary(b);
+      if (ds && fs && bs) {
+        const n = Math.abs(bs.default.totalRequests - ds.totalRequests + (bs.fallback.totalRequests - fs.totalRequests));
+        inconsistencies += n;
+        rec.inconsistencies += n;
+        checks.push({ atSec, backend: bs, default: ds, fallback: fs, inconsistencies: n });
+      } else {
+        checks.push({ atSec, inconsistencies: 0, error: `unreadable summary (backend ${b.status}, default ${d.status}, fallback ${f.status})` });
+      }
+      await sleep((o.checkEverySec ?? CHECK_EVERY_SEC) * 1000);
+    }
+  })();
+
+  await Promise.all([...vus, stages]);
+  await audit;
+
+  // Teardown: the final summaries over the whole run.
+  const to = nowMs();
+  const q = `?from=${new Date(to - (s.durationSec + 10) * 1000).toISOString()}&to=${new Date(to).toISOString()}`;
+  const [d, f, b] = await Promise.all([
+    timed('teardown', pp.default, 'GET', `/admin/payments-summary${q}`, undefined, false, admin),
+    timed('teardown', pp.fallback, 'GET', `/admin/payments-summary${q}`, undefined, false, admin),
+    timed('teardown', backend, 'GET', `/payments-summary${q}`),
+  ]);
+  const generator = monitor.stop();
+
+  // After the test (not measured): payments per processor per second, for the report.
+  const perSecond = { default: [] as number[], fallback: [] as number[] };
+  const seconds = Math.ceil(s.durationSec) + 2;
+  for (const [k, t] of Object.entries(pp) as ['default' | 'fallback', Target][]) {
+    for (let sec = 0; sec < seconds; sec++) {
+      const from = new Date(startEpochMs + sec * 1000).toISOString();
+      const until = new Date(startEpochMs + sec * 1000 + 999).toISOString();
+      perSecond[k].push(parseProcessorSummary(await send(t, 'GET', `/admin/payments-summary?from=${from}&to=${until}`, undefined, false, admin))?.totalRequests ?? 0);
+    }
+  }
+
+  const final = {
+    ...(parseBackendSummary(b) ? { backend: parseBackendSummary(b)! } : {}),
+    ...(parseProcessorSummary(d) ? { default: parseProcessorSummary(d)! } : {}),
+    ...(parseProcessorSummary(f) ? { fallback: parseProcessorSummary(f)! } : {}),
+  };
+  return { rec, posts, successfulPosts, failedPosts, inconsistencies, checks, final, perSecond, generator, purgeBackendStatus: purge.status, startEpochMs };
+}
