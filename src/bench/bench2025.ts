@@ -23,6 +23,8 @@ export interface Bench2025Options {
   readonly participant?: string;
   /** Seconds between consistency checks (default: the official 10). */
   readonly checkEverySec?: number;
+  /** Worker threads for the VUs. */
+  readonly workers?: number;
 }
 
 function score(run: Run2025, o: Bench2025Options) {
@@ -53,6 +55,7 @@ export async function bench2025(o: Bench2025Options) {
     token: o.token,
     schedule: o.schedule,
     ...(o.checkEverySec === undefined ? {} : { checkEverySec: o.checkEverySec }),
+    ...(o.workers === undefined ? {} : { workers: o.workers }),
     onStart: (rec, totalSec) => {
       if (!o.progress) return;
       progress = new Progress(rec, o.schedule.name, totalSec, process.stderr, () => `  inconsistencies ${rec.inconsistencies}`);
@@ -105,7 +108,7 @@ export async function bench2025(o: Bench2025Options) {
       ['lag', `${official.lag.lag} (${official.lag.num_pagamentos_solicitados} accepted, ${official.lag.num_pagamentos_total} recorded)`],
       ['payments via default', `${processedDefault} (${extras.defaultShare}%), via fallback ${processedFallback}`],
       ['POST /payments', `p50 ${extras.postPayments.p50} ms, p99 ${extras.postPayments.p99} ms, p99.9 ${extras.postPayments.p999} ms, max ${extras.postPayments.max} ms`],
-      ['generator', `event-loop lag p99 ${run.generator.eventLoopLagMs.p99} ms, VU start lateness p99 ${run.generator.startLatenessMs.p99} ms, CPU ${run.generator.cpuPercentOfOneCore}% of a core`],
+      ['generator', `${run.generator.workers} VU thread(s): event-loop lag p99 ${run.generator.vuThreadLoopLagMs.p99} ms (main ${run.generator.eventLoopLagMs.p99} ms), VU start lateness p99 ${run.generator.startLatenessMs.p99} ms, CPU ${run.generator.cpuPercentOfOneCore}% of a core`],
     ],
     tables: [
       {

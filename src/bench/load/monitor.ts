@@ -33,6 +33,11 @@ export class GeneratorMonitor {
     this.lateness.add(Math.max(0, actualMs - plannedMs));
   }
 
+  /** A start measured elsewhere (a VU thread) that was `ms` late. */
+  lateBy(ms: number): void {
+    this.lateness.add(Math.max(0, ms));
+  }
+
   stop(): GeneratorStats {
     this.loop.disable();
     const lag = (p: number) => r3(Math.max(0, this.loop.percentile(p) / 1e6 - LOOP_RESOLUTION_MS));

@@ -2,14 +2,14 @@
 // backend), ramping VUs that loop "POST /payments with a fresh UUID v4, sleep 1 s" each on its own
 // keep-alive connection, the stage changes sent to both processors' admin endpoints, a consistency
 // check every 10 s over [now − 15 s, now − 2 s], and the final summaries.
-import http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { nowMs, Recorder } from '../core/recorder.js';
 import type { Schedule2025 } from '../core/schedule2025.js';
 import { vuWindows } from '../core/vus.js';
+import { Worker } from 'node:worker_threads';
 import { parseTarget, send, type Answer, type Target } from '../load/http1.js';
 import { GeneratorMonitor } from '../load/monitor.js';
+import type { VuBatch, VuDone, VuWorkerInput } from '../load/vu-worker.js';
 
 export interface Run2025Options {
   readonly target: string;
@@ -20,6 +20,8 @@ export interface Run2025Options {
   readonly schedule: Schedule2025;
   /** Seconds between consistency checks (10 in the official test; shorter for quick runs). */
   readonly checkEverySec?: number;
+  /** Worker threads running the VUs (default DEFAULT_VU_WORKERS). */
+  readonly workers?: number;
   readonly onStart?: (rec: Recorder, totalSec: number) => void;
 }
 
@@ -50,6 +52,13 @@ export const CHECK_TO_SEC = 2;
 /** A VU sleeps this long after each payment. */
 const VU_SLEEP_MS = 1000;
 const OK_POST = new Set([200, 201, 202, 204]);
+/** VU threads by default, and at most (see docs/BENCHMARKS.md for the measured overhead). */
+export const DEFAULT_VU_WORKERS = 1;
+export const MAX_VU_WORKERS = 8;
+
+function worstLag(xs: readonly VuDone['loopLagMs'][]): VuDone['loopLagMs'] {
+  return { p50: Math.max(0, ...xs.map((x) => x.p50)), p99: Math.max(0, ...xs.map((x) => x.p99)), max: Math.max(0, ...xs.map((x) => x.max)) };
+}
 
 const toCents = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 100) : NaN);
 
@@ -92,7 +101,7 @@ export interface Run2025 {
   readonly checks: readonly ConsistencyCheck[];
   readonly final: { readonly backend?: BackendSummary; readonly default?: ProcessorSummary; readonly fallback?: ProcessorSummary };
   readonly perSecond: { readonly default: number[]; readonly fallback: number[] };
-  readonly generator: ReturnType<GeneratorMonitor['stop']>;
+  readonly generator: ReturnType<GeneratorMonitor['stop']> & { workers: number; vuThreadLoopLagMs: VuDone['loopLagMs'] };
   readonly purgeBackendStatus: number;
   readonly startEpochMs: number;
 }
@@ -105,9 +114,9 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
   const rec = new Recorder(nowMs());
   const posts = new Recorder(rec.startMs);
   const monitor = new GeneratorMonitor();
-  const timed = async (name: string, t: Target, method: 'GET' | 'POST' | 'PUT', path: string, body?: string, agent: http.Agent | false = false, headers = {}) => {
+  const timed = async (name: string, t: Target, method: 'GET' | 'POST' | 'PUT', path: string, body?: string, headers = {}) => {
     const at = nowMs();
-    const a = await send(t, method, path, body, agent, headers);
+    const a = await send(t, method, path, body, false, headers);
     const ok = a.status >= 200 && a.status < 400;
     rec.record({ name, status: a.status, ms: a.ms, ok, ...(ok ? {} : { failure: a.error ?? `${name}: status ${a.status}` }) }, at);
     return a;
@@ -115,10 +124,10 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
 
   // Set-up, as the official script's setup().
   for (const [name, t] of Object.entries(pp)) {
-    const r = await timed('setup', t, 'PUT', '/admin/configurations/token', JSON.stringify({ token: o.token }), false, admin);
+    const r = await timed('setup', t, 'PUT', '/admin/configurations/token', JSON.stringify({ token: o.token }), admin);
     if (r.status !== 204 && r.status !== 200) throw new Error(`processor ${name} refused the token set-up (status ${r.status || r.error}); is it running with token ${o.token}?`);
   }
-  for (const t of Object.values(pp)) await timed('setup', t, 'POST', '/admin/purge-payments', undefined, false, admin);
+  for (const t of Object.values(pp)) await timed('setup', t, 'POST', '/admin/purge-payments', undefined, admin);
   const purge = await timed('setup', backend, 'POST', '/purge-payments');
 
   const t0 = performance.now();
@@ -130,38 +139,48 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const sleepUntil = (sec: number) => sleep(Math.max(0, sec * 1000 - (performance.now() - t0)));
 
-  // Virtual users: each on its own keep-alive connection.
-  const body = (id: string) => `{"correlationId":"${id}","amount":${s.amount}}`;
-  const vus = vuWindows(1, [{ durationSec: s.durationSec, target: s.maxVUs }]).map(async (w) => {
-    await sleepUntil(w.startSec);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    try {
-      monitor.started(t0 + w.startSec * 1000, performance.now());
-      while (elapsedSec() < w.endSec) {
-        const at = nowMs();
-        const a = await send(backend, 'POST', '/payments', body(randomUUID()), agent);
-        const success = OK_POST.has(a.status);
-        if (success) successfulPosts++;
-        else failedPosts++;
-        const outcome = { name: 'POST /payments', status: a.status, ms: a.ms, ok: a.status >= 200 && a.status < 400, ...(success ? {} : { failure: a.error ?? `POST /payments: status ${a.status}` }) };
-        rec.record(outcome, at);
-        posts.record(outcome, at);
-        if (elapsedSec() >= w.endSec) break;
-        await sleep(VU_SLEEP_MS);
-      }
-    } finally {
-      agent.destroy();
-    }
+  // Virtual users, spread round-robin over worker threads (see load/vu-worker.ts).
+  const windows = vuWindows(1, [{ durationSec: s.durationSec, target: s.maxVUs }]);
+  const workers = Math.max(1, Math.min(o.workers ?? DEFAULT_VU_WORKERS, MAX_VU_WORKERS));
+  const workerLag: VuDone['loopLagMs'][] = [];
+  const vus = Array.from({ length: workers }, (_, k) => {
+    const input: VuWorkerInput = { target: backend, amount: s.amount, windows: windows.filter((_, i) => i % workers === k), startEpochMs, sleepMs: VU_SLEEP_MS };
+    const w = new Worker(new URL('../load/vu-worker.js', import.meta.url), { workerData: input });
+    return new Promise<void>((resolve, reject) => {
+      let done = false;
+      w.on('message', (m: VuBatch | VuDone) => {
+        if (m.kind === 'done') {
+          done = true;
+          workerLag.push(m.loopLagMs);
+          void w.terminate().then(() => resolve());
+          return;
+        }
+        let e = 0;
+        for (let i = 0; i < m.data.length; i += 3) {
+          const status = m.data[i + 2]!;
+          const success = OK_POST.has(status);
+          if (success) successfulPosts++;
+          else failedPosts++;
+          const failure = status === 0 ? m.errors[e++] : `POST /payments: status ${status}`;
+          const outcome = { name: 'POST /payments', status, ms: m.data[i + 1]!, ok: status >= 200 && status < 400, ...(success ? {} : { failure }) };
+          rec.record(outcome, m.data[i]!);
+          posts.record(outcome, m.data[i]!);
+        }
+        for (const l of m.lateness) monitor.lateBy(l);
+      });
+      w.once('error', reject);
+      w.once('exit', (code) => (done ? resolve() : reject(new Error(`VU worker ${k} exited (code ${code}) before its VUs finished`))));
+    });
   });
 
   // Stage changes, in order, as define_stage() does.
   const stages = (async () => {
     for (const st of s.stages) {
       await sleepUntil(st.atSec);
-      await timed('stage', pp.default, 'PUT', '/admin/configurations/delay', JSON.stringify({ delay: st.default.delayMs }), false, admin);
-      await timed('stage', pp.fallback, 'PUT', '/admin/configurations/delay', JSON.stringify({ delay: st.fallback.delayMs }), false, admin);
-      await timed('stage', pp.default, 'PUT', '/admin/configurations/failure', JSON.stringify({ failure: st.default.failing }), false, admin);
-      await timed('stage', pp.fallback, 'PUT', '/admin/configurations/failure', JSON.stringify({ failure: st.fallback.failing }), false, admin);
+      await timed('stage', pp.default, 'PUT', '/admin/configurations/delay', JSON.stringify({ delay: st.default.delayMs }), admin);
+      await timed('stage', pp.fallback, 'PUT', '/admin/configurations/delay', JSON.stringify({ delay: st.fallback.delayMs }), admin);
+      await timed('stage', pp.default, 'PUT', '/admin/configurations/failure', JSON.stringify({ failure: st.default.failing }), admin);
+      await timed('stage', pp.fallback, 'PUT', '/admin/configurations/failure', JSON.stringify({ failure: st.fallback.failing }), admin);
     }
   })();
 
@@ -174,8 +193,8 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
       const now = nowMs();
       const q = `?from=${new Date(now - CHECK_FROM_SEC * 1000).toISOString()}&to=${new Date(now - CHECK_TO_SEC * 1000).toISOString()}`;
       const [d, f, b] = await Promise.all([
-        timed('consistency', pp.default, 'GET', `/admin/payments-summary${q}`, undefined, false, admin),
-        timed('consistency', pp.fallback, 'GET', `/admin/payments-summary${q}`, undefined, false, admin),
+        timed('consistency', pp.default, 'GET', `/admin/payments-summary${q}`, undefined, admin),
+        timed('consistency', pp.fallback, 'GET', `/admin/payments-summary${q}`, undefined, admin),
         timed('consistency', backend, 'GET', `/payments-summary${q}`),
       ]);
       const ds = parseProcessorSummary(d);
@@ -200,11 +219,11 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
   const to = nowMs();
   const q = `?from=${new Date(to - (s.durationSec + 10) * 1000).toISOString()}&to=${new Date(to).toISOString()}`;
   const [d, f, b] = await Promise.all([
-    timed('teardown', pp.default, 'GET', `/admin/payments-summary${q}`, undefined, false, admin),
-    timed('teardown', pp.fallback, 'GET', `/admin/payments-summary${q}`, undefined, false, admin),
+    timed('teardown', pp.default, 'GET', `/admin/payments-summary${q}`, undefined, admin),
+    timed('teardown', pp.fallback, 'GET', `/admin/payments-summary${q}`, undefined, admin),
     timed('teardown', backend, 'GET', `/payments-summary${q}`),
   ]);
-  const generator = monitor.stop();
+  const generator = { ...monitor.stop(), workers, vuThreadLoopLagMs: worstLag(workerLag) };
 
   // After the test (not measured): payments per processor per second, for the report.
   const perSecond = { default: [] as number[], fallback: [] as number[] };
