@@ -2,7 +2,7 @@
 // `rinha up 2025`.
 import type { Server } from 'node:http';
 import { closeServer, listen } from '../http/listen.js';
-import { parseDecimal } from './core/money.js';
+import { parseDecimal } from '../shared/money.js';
 import { createProcessor, type Processor } from './http/handler.js';
 
 export interface ProcessorOptions {

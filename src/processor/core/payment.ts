@@ -1,6 +1,6 @@
 // Validation of the processor's POST /payments body. Invalid input is a 400 with a message.
 import { MAX_AMOUNT_CENTS } from './ledger.js';
-import { toCents } from './money.js';
+import { toCents } from '../../shared/money.js';
 
 export interface PaymentRequest {
   /** Lower-case UUID (GUIDs compare case-insensitively in the original). */

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PaymentLedger } from '../core/ledger.js';
 import { ConcurrencyLimiter, FixedWindowLimiter } from '../core/limiters.js';
-import { formatCents, formatCentsTimes, formatRatio, type DecimalRatio } from '../core/money.js';
+import { formatCents, formatCentsTimes, formatRatio, type DecimalRatio } from '../../shared/money.js';
 import { MAX_BODY_BYTES, parseInstant, parsePayment, UUID } from '../core/payment.js';
 import { BodyTooLarge, readBody, sendJson } from '../../http/respond.js';
 

@@ -1,5 +1,5 @@
-// Exact decimal money for the processor simulator: amounts are integer cents, fees are decimal
-// fractions kept as integer ratios, and totals are printed as exact decimal strings.
+// Exact decimal money, shared by the simulator and the payments backend: amounts are integer
+// cents, fees are decimal fractions kept as integer ratios, totals print as exact decimals.
 
 /** A decimal fraction such as 0.05, as numerator / 10^scale. */
 export interface DecimalRatio {
