@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { PaymentLedger } from '../dist/src/processor/core/ledger.js';
+import { PaymentLedger } from '../dist/src/shared/payment-ledger.js';
 
 const { values } = parseArgs({
   options: {

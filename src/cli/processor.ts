@@ -1,6 +1,6 @@
 // `rinha processor`: a payment-processor simulator faithful to the official one.
 import { Option, type Command } from 'commander';
-import { DEFAULT_MAX_PAYMENTS } from '../processor/core/ledger.js';
+import { DEFAULT_MAX_PAYMENTS } from '../shared/payment-ledger.js';
 import { DEFAULT_RATE_LIMIT_SECONDS, DEFAULT_TOKEN, startProcessor } from '../processor/server.js';
 import { intArg } from './args.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatCents, formatCentsTimes, formatRatio, parseDecimal, toCents } from '../../src/shared/money.js';
-import { PaymentLedger } from '../../src/processor/core/ledger.js';
+import { PaymentLedger } from '../../src/shared/payment-ledger.js';
 import { ConcurrencyLimiter } from '../../src/processor/core/limiters.js';
 import { parsePayment } from '../../src/processor/core/payment.js';
 

@@ -1,6 +1,7 @@
 // Validation of the backend's POST /payments body (2025 contract). Bad input is a 4xx with a
 // clear message and is never forwarded.
 import { toCents } from '../../shared/money.js';
+import { MAX_AMOUNT_CENTS } from '../../shared/payment-ledger.js';
 
 export interface PaymentRequest {
   /** Lower-case UUID: the same payment whatever the case it was sent in. */
@@ -13,8 +14,8 @@ export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_BODY_BYTES = 4096;
-/** Largest amount accepted (10 million), so every sum of cents stays an exact double. */
-export const MAX_AMOUNT_CENTS = 1_000_000_000;
+/** Largest amount accepted: the same cap as the ledgers, so every sum of cents stays exact. */
+export { MAX_AMOUNT_CENTS };
 
 const bad = (error: string): Parsed<never> => ({ ok: false, error });
 

@@ -1,5 +1,5 @@
 // Validation of the processor's POST /payments body. Invalid input is a 400 with a message.
-import { MAX_AMOUNT_CENTS } from './ledger.js';
+import { MAX_AMOUNT_CENTS } from '../../shared/payment-ledger.js';
 import { toCents } from '../../shared/money.js';
 
 export interface PaymentRequest {

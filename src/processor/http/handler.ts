@@ -1,7 +1,7 @@
 // HTTP adapter of the payment-processor simulator: the public and admin endpoints of the
 // official processor, with its limiters, delay and failure mode (see ../core).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PaymentLedger } from '../core/ledger.js';
+import { PaymentLedger } from '../../shared/payment-ledger.js';
 import { ConcurrencyLimiter, FixedWindowLimiter } from '../core/limiters.js';
 import { formatCents, formatCentsTimes, formatRatio, type DecimalRatio } from '../../shared/money.js';
 import { MAX_BODY_BYTES, parseInstant, parsePayment, UUID } from '../core/payment.js';

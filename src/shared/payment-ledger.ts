@@ -1,7 +1,7 @@
-// The simulator's payment store: exact cents, de-duplication by correlationId, and range
-// summaries that stay fast at hundreds of thousands of payments. Payments are bucketed by the
-// second of their requestedAt; a range summary adds whole buckets and scans only the two
-// boundary buckets, so its cost does not grow with the number of payments.
+// A store of payments by correlationId, exact cents, and range summaries that stay fast at
+// hundreds of thousands of payments: the simulator's store, and each processor's record in the
+// payments backend's memory store. Payments are bucketed by the second of their requestedAt; a
+// range summary adds whole buckets and scans only the two boundary buckets.
 
 export interface StoredPayment {
   readonly cents: number;
