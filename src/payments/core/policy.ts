@@ -1,0 +1,110 @@
+// Routing policy: which processor a payment goes to now, or whether it waits.
+//
+// The economics: default keeps 95% of an amount, fallback 85%; a payment processed late earns as
+// much as one processed early, one still queued at the end earns nothing, and a slow processor
+// still works (throughput = concurrency / delay). So:
+//   1. default whenever it is up and has a free slot, however slow it is;
+//   2. while default is down, one real payment at a time probes it (a 500 stores nothing, so a
+//      probe is free) — it is back as soon as one is stored;
+//   3. fallback only for payments that have waited long enough that holding them longer risks
+//      more than the 10 points fallback costs, and only while fallback is up and fast;
+//   4. otherwise hold.
+// State comes from the health endpoint (when fresh) AND from the outcomes of real payments.
+
+import type { PaymentOutcome } from './outcome.js';
+
+export type ProcessorName = 'default' | 'fallback';
+export const PROCESSORS: readonly ProcessorName[] = ['default', 'fallback'];
+
+export interface Health {
+  readonly failing: boolean;
+  readonly minResponseTimeMs: number;
+  /** When it was read (epoch ms). */
+  readonly atMs: number;
+}
+
+export interface Observed {
+  readonly consecutiveNotStored: number;
+  readonly lastNotStoredAtMs: number;
+  readonly lastStoredAtMs: number;
+  /** Exponentially weighted mean latency of stored payments, ms. */
+  readonly latencyEwmaMs: number;
+  readonly inFlight: number;
+}
+
+export interface ProcessorState {
+  readonly health?: Health;
+  readonly observed: Observed;
+}
+
+export interface PolicyConfig {
+  /** Most payments in flight per processor (the processor itself queues beyond 800). */
+  readonly maxInFlight: Readonly<Record<ProcessorName, number>>;
+  /** This many not-stored answers in a row mark a processor down. */
+  readonly downAfterConsecutive: number;
+  /** While down, one probe payment at most this often. */
+  readonly probeEveryMs: number;
+  /** Health older than this is ignored (the poller reads it every 5 s). */
+  readonly healthFreshMs: number;
+  /** Fallback only takes payments that have waited at least this long. */
+  readonly fallbackAfterWaitMs: number;
+  /** …and only while it answers faster than this. */
+  readonly fallbackMaxLatencyMs: number;
+}
+
+export const DEFAULT_POLICY: PolicyConfig = {
+  maxInFlight: { default: 512, fallback: 128 },
+  downAfterConsecutive: 3,
+  probeEveryMs: 250,
+  healthFreshMs: 7_000,
+  fallbackAfterWaitMs: 8_000,
+  fallbackMaxLatencyMs: 250,
+};
+
+const EWMA_WEIGHT = 0.2;
+
+export const INITIAL_OBSERVED: Observed = { consecutiveNotStored: 0, lastNotStoredAtMs: 0, lastStoredAtMs: 0, latencyEwmaMs: 0, inFlight: 0 };
+
+/** The state after a payment's outcome on this processor (pure). */
+export function observe(o: Observed, outcome: PaymentOutcome, latencyMs: number, nowMs: number): Observed {
+  if (outcome === 'stored' || outcome === 'already_stored') {
+    const ewma = o.lastStoredAtMs === 0 ? latencyMs : o.latencyEwmaMs + EWMA_WEIGHT * (latencyMs - o.latencyEwmaMs);
+    return { ...o, consecutiveNotStored: 0, lastStoredAtMs: nowMs, latencyEwmaMs: ewma };
+  }
+  if (outcome === 'not_stored') return { ...o, consecutiveNotStored: o.consecutiveNotStored + 1, lastNotStoredAtMs: nowMs };
+  return o; // unknown or rejected say nothing about the processor's health
+}
+
+export function isDown(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
+  const h = s.health;
+  // A payment stored after the health reading outranks it: the processor has recovered.
+  const healthSaysDown = h !== undefined && h.failing && nowMs - h.atMs <= cfg.healthFreshMs && s.observed.lastStoredAtMs < h.atMs;
+  return healthSaysDown || s.observed.consecutiveNotStored >= cfg.downAfterConsecutive;
+}
+
+/** Expected latency: the larger of what the health endpoint promises and what we measured. */
+export function expectedLatencyMs(s: ProcessorState, nowMs: number, cfg: PolicyConfig): number {
+  const h = s.health !== undefined && nowMs - s.health.atMs <= cfg.healthFreshMs ? s.health.minResponseTimeMs : 0;
+  return Math.max(h, s.observed.latencyEwmaMs);
+}
+
+export type Route = ProcessorName | 'hold';
+
+/** Where the oldest waiting payment (waiting `oldestWaitMs`) should go now. */
+export function route(nowMs: number, oldestWaitMs: number, st: Readonly<Record<ProcessorName, ProcessorState>>, cfg: PolicyConfig = DEFAULT_POLICY): Route {
+  const d = st.default;
+  const dDown = isDown(d, nowMs, cfg);
+  if (!dDown && d.observed.inFlight < cfg.maxInFlight.default) return 'default';
+  if (dDown && d.observed.inFlight === 0 && nowMs - d.observed.lastNotStoredAtMs >= cfg.probeEveryMs) return 'default';
+  const f = st.fallback;
+  if (
+    dDown &&
+    oldestWaitMs >= cfg.fallbackAfterWaitMs &&
+    !isDown(f, nowMs, cfg) &&
+    f.observed.inFlight < cfg.maxInFlight.fallback &&
+    expectedLatencyMs(f, nowMs, cfg) <= cfg.fallbackMaxLatencyMs
+  ) {
+    return 'fallback';
+  }
+  return 'hold';
+}
