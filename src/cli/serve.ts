@@ -7,9 +7,15 @@ import { DEFAULT_PG_POOL_SIZE } from '../crebito/store/postgres.js';
 import { STORE_KINDS, type StoreKind } from '../crebito/store/store.js';
 import { describeTarget, type ListenTarget } from '../http/listen.js';
 import { intArg } from './args.js';
+import { startPaymentsInstance } from '../payments/instance.js';
+import type { Role } from '../payments/engine/health.js';
 
 interface ServeOptions {
   canned?: boolean;
+  defaultUrl: string;
+  fallbackUrl: string;
+  peerSocket?: string;
+  role: Role;
   socket?: string;
   port?: number;
   store: StoreKind;
@@ -26,8 +32,12 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('run one API instance (normally started by `rinha up` or the container)')
-    .argument('<system>', 'which system: 2024 (Crébito)')
+    .argument('<system>', 'which system: 2024 (Crébito) or 2025 (Payments)')
     .addOption(new Option('--socket <path>', 'listen on this unix socket').env('RINHA_SOCKET'))
+    .addOption(new Option('--default-url <url>', '2025: the default processor').default('http://127.0.0.1:8001').env('PROCESSOR_DEFAULT_URL'))
+    .addOption(new Option('--fallback-url <url>', '2025: the fallback processor').default('http://127.0.0.1:8002').env('PROCESSOR_FALLBACK_URL'))
+    .addOption(new Option('--peer-socket <path>', "2025: the other instance's socket").env('RINHA_PEER_SOCKET'))
+    .addOption(new Option('--role <role>', '2025: primary polls the health endpoints; secondary takes over if it dies').choices(['primary', 'secondary']).default('primary').env('RINHA_ROLE'))
     .addOption(new Option('--port <port>', 'listen on this loopback port').argParser(intArg('port', 1, 65535)).env('RINHA_PORT'))
     .option('--canned', 'answer fixed valid responses without a store (the latency floor)')
     .addOption(new Option('--store <kind>').choices(STORE_KINDS).default('sqlite').env('RINHA_STORE'))
@@ -39,8 +49,21 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--pg-password <password>').env('PGPASSWORD'))
     .addOption(new Option('--pg-pool <n>', 'connections to PostgreSQL').argParser(intArg('pool', 1, 100)).default(DEFAULT_PG_POOL_SIZE).env('RINHA_PG_POOL'))
     .action(async (system: string, o: ServeOptions) => {
-      if (system !== '2024') throw new Error(`unknown system "${system}" (available: 2024)`);
+      if (system !== '2024' && system !== '2025') throw new Error(`unknown system "${system}" (available: 2024, 2025)`);
       const target: ListenTarget = o.socket !== undefined ? { socket: o.socket } : { port: o.port ?? 8080, host: process.env.RINHA_HOST ?? '127.0.0.1' };
+      if (system === '2025') {
+        const p = await startPaymentsInstance({
+          listen: target,
+          processors: { default: o.defaultUrl, fallback: o.fallbackUrl },
+          role: o.role,
+          ...(o.peerSocket === undefined ? {} : { peerSocket: o.peerSocket }),
+        });
+        console.error(`payments instance ${process.pid} (${o.role}) listening on ${describeTarget(target)}`);
+        const stop = () => void p.close().then(() => process.exit(0));
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+        return;
+      }
       let store: StoreConfig;
       if (o.canned) {
         store = { kind: 'sqlite', file: '' }; // unused: canned instances open no store

@@ -1,6 +1,7 @@
 // `rinha up <system>`: start a whole competition topology locally until Ctrl-C / SIGTERM.
 import { InvalidArgumentError, type Command } from 'commander';
 import { upCrebito, type BalancerChoice } from '../crebito/stack.js';
+import { upPayments } from '../payments/stack.js';
 import { STORE_KINDS, type StoreKind } from '../crebito/store/store.js';
 import { choice, intArg } from './args.js';
 
@@ -14,7 +15,9 @@ export function registerUp(program: Command): void {
   program
     .command('up')
     .description('start a system with the competition topology and resource limits (Ctrl-C stops everything)')
-    .argument('<system>', 'which system: 2024 (Crébito)')
+    .argument('<system>', 'which system: 2024 (Crébito) or 2025 (Payments)')
+    .option('--default-url <url>', '2025: use this external default processor (no simulators)')
+    .option('--fallback-url <url>', '2025: use this external fallback processor (no simulators)')
     .addOption(choice('store', STORE_KINDS, 'sqlite'))
     .addOption(choice('balancer', ['auto', 'nginx', 'builtin'] as const, 'auto'))
     .option('--port <port>', 'load balancer port', intArg('port', 1, 65535), 9999)
@@ -24,8 +27,9 @@ export function registerUp(program: Command): void {
     .addOption(choice('pg-data', ['memory', 'disk'] as const, 'memory'))
     .option('--pg-pool <n>', 'connections per API instance to PostgreSQL', intArg('pool', 1, 100))
     .option('--no-limits', 'do not apply the cgroup CPU/memory limits')
-    .action(async (system: string, o: { store: StoreKind; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; pgSetting: Record<string, string>; pgPool?: number; pgData: 'memory' | 'disk' }) => {
-      if (system !== '2024') throw new Error(`unknown system "${system}" (available: 2024)`);
+    .action(async (system: string, o: { store: StoreKind; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; pgSetting: Record<string, string>; pgPool?: number; pgData: 'memory' | 'disk'; defaultUrl?: string; fallbackUrl?: string }) => {
+      if (system !== '2024' && system !== '2025') throw new Error(`unknown system "${system}" (available: 2024, 2025)`);
+      if ((o.defaultUrl === undefined) !== (o.fallbackUrl === undefined)) throw new Error('give both --default-url and --fallback-url, or neither');
       // Signals are handled from the first moment: a Ctrl-C during start-up aborts it and stops
       // whatever was already started (an unhandled SIGTERM would orphan the services).
       const abort = new AbortController();
@@ -36,7 +40,16 @@ export function registerUp(program: Command): void {
         signalled(sig);
       };
       for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
-      const stack = await upCrebito({
+      const stack = system === '2025'
+        ? await upPayments({
+            balancer: o.balancer,
+            port: o.port,
+            limits: o.limits,
+            signal: abort.signal,
+            ...(o.runDir ? { runDir: o.runDir } : {}),
+            ...(o.defaultUrl !== undefined && o.fallbackUrl !== undefined ? { defaultUrl: o.defaultUrl, fallbackUrl: o.fallbackUrl } : {}),
+          })
+        : await upCrebito({
         store: o.store,
         balancer: o.balancer,
         port: o.port,

@@ -1,11 +1,11 @@
 // `rinha up 2024`: the whole Crébito topology on this machine. Database (a throwaway PostgreSQL
 // cluster, or a fresh SQLite file), two API instances on unix sockets, and the load balancer on
 // the public port (nginx, or the built-in balancer when nginx is not installed).
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectPath } from '../paths.js';
-import { findNginx, renderNginxConf } from '../stack/nginx.js';
+import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
 import { connect, createDatabase, findPgBinDir, initCluster, postgresService, type PgCluster, PG_SUPERUSER } from '../stack/postgres.js';
 import { httpStatus } from '../stack/probe.js';
 import { Stack, waitUntil } from '../stack/stack.js';
@@ -15,7 +15,7 @@ import { initSqliteDatabase } from './store/sqlite.js';
 import type { StoreKind } from './store/store.js';
 import { API_SERVICES, CREBITO_DATABASE, CREBITO_NGINX, CREBITO_PG_POOL_SIZE, CREBITO_PG_SETTINGS, CREBITO_TOPOLOGY } from './topology.js';
 
-export type BalancerChoice = 'auto' | 'nginx' | 'builtin';
+export type { BalancerChoice };
 
 export interface CrebitoUpOptions {
   readonly store: StoreKind;
@@ -131,42 +131,22 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
       });
     }
 
-    const nginx = o.balancer === 'builtin' ? undefined : findNginx();
-    if (nginx === undefined && o.balancer === 'nginx') throw new Error('nginx is not installed (apt-get install nginx-light)');
-    if (nginx === undefined && o.balancer !== 'builtin') log('nginx not found: using the built-in balancer (apt-get install nginx-light for the real one)');
-    let lb;
-    if (nginx !== undefined) {
-      const conf = path.join(runDir, 'nginx.conf');
-      writeFileSync(
-        conf,
-        renderNginxConf({
-          port: port,
-          listenHost: '127.0.0.1',
-          upstreams: sockets.map((s) => `unix:${s}`),
-          ...CREBITO_NGINX,
-          runtimeDir: tmp,
-          ...(process.getuid?.() === 0 ? { user: 'nobody nogroup' } : {}),
-        }),
-      );
-      lb = stack.launch({ name: 'lb', command: nginx, args: ['-e', 'stderr', '-p', tmp, '-c', conf] }, limitsOf('lb'));
-    } else {
-      const upstreamArgs = sockets.flatMap((s) => ['--upstream', s]);
-      lb = stack.launch(
-        {
-          name: 'lb',
-          command: process.execPath,
-          args: [`--max-old-space-size=${nodeHeapMB(limitsOf('lb'))}`, RINHA_BIN, 'balancer', '--port', String(port), ...upstreamArgs],
-        },
-        limitsOf('lb'),
-      );
-    }
+    const { service: lb, kind: balancer } = launchBalancer(stack, {
+      choice: o.balancer ?? 'auto',
+      port,
+      sockets,
+      limits: limitsOf('lb'),
+      nginx: CREBITO_NGINX,
+      runtimeDir: tmp,
+      log,
+    });
     await waitUntil('load balancer', async () => (await httpStatus({ port }, '/clientes/1/extrato')) === 200, {
       timeoutMs: READY_TIMEOUT_MS,
       service: lb,
       ...(signal ? { signal } : {}),
     });
-    log(`ready: http://127.0.0.1:${port} (${o.canned ? 'CANNED responses, no store' : `store ${o.store}`}, balancer ${nginx === undefined ? 'built-in' : 'nginx'})`);
-    return { stack, port, runDir, store, ...(pg ? { pg } : {}), balancer: nginx === undefined ? 'builtin' : 'nginx', stop };
+    log(`ready: http://127.0.0.1:${port} (${o.canned ? 'CANNED responses, no store' : `store ${o.store}`}, balancer ${balancer})`);
+    return { stack, port, runDir, store, ...(pg ? { pg } : {}), balancer, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,0 +1,163 @@
+// Takes accepted payments from the queue and has them executed, exactly once:
+// - the pure policy picks default, fallback or hold for the oldest waiting payment;
+// - each answer is classified by the pure outcome table; stored → recorded under that processor
+//   with the exact requestedAt sent; not stored → back to the front of the line; UNKNOWN → pinned
+//   to that processor (own retry line, same requestedAt) until a 200 or 422 settles it;
+// - starts are paced (a few per event-loop turn) so draining a backlog never starves the API.
+import { classifyPayment } from '../core/outcome.js';
+import { DEFAULT_POLICY, INITIAL_OBSERVED, isDown, observe, PROCESSORS, route, type Health, type PolicyConfig, type ProcessorName, type ProcessorState } from '../core/policy.js';
+import type { ProcessorClient } from '../processors/client.js';
+import type { PaymentRecords } from '../store/store.js';
+import { PaymentQueue, type Pending } from './queue.js';
+
+/** Payments started per event-loop turn before yielding to incoming requests. */
+export const STARTS_PER_TURN = 16;
+/** How soon a held queue looks again. */
+export const HOLD_RECHECK_MS = 20;
+
+export interface DispatcherStats {
+  queued: number;
+  pinned: number;
+  inFlight: Record<ProcessorName, number>;
+  stored: Record<ProcessorName, number>;
+  rejected: number;
+}
+
+export class Dispatcher {
+  private readonly state: Record<ProcessorName, ProcessorState> = { default: { observed: INITIAL_OBSERVED }, fallback: { observed: INITIAL_OBSERVED } };
+  /** Payments whose outcome on a processor is unknown: retried only there. */
+  private readonly pinned: Record<ProcessorName, Pending[]> = { default: [], fallback: [] };
+  private readonly stored: Record<ProcessorName, number> = { default: 0, fallback: 0 };
+  private rejected = 0;
+  private scheduled: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private closed = false;
+
+  constructor(
+    readonly queue: PaymentQueue,
+    private readonly clients: Readonly<Record<ProcessorName, ProcessorClient>>,
+    private readonly records: PaymentRecords,
+    private readonly cfg: PolicyConfig = DEFAULT_POLICY,
+    private readonly log: (m: string) => void = () => {},
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Accepts a payment (false when the queue is full: the caller answers 503). */
+  accept(correlationId: string, cents: number): boolean {
+    if (!this.queue.push({ correlationId, cents, acceptedAtMs: this.now() })) return false;
+    this.wake(true);
+    return true;
+  }
+
+  setHealth(name: ProcessorName, h: Health): void {
+    this.state[name] = { ...this.state[name], health: h };
+    this.wake(false);
+  }
+
+  health(name: ProcessorName): Health | undefined {
+    return this.state[name].health;
+  }
+
+  stats(): DispatcherStats {
+    return {
+      queued: this.queue.length,
+      pinned: this.pinned.default.length + this.pinned.fallback.length,
+      inFlight: { default: this.state.default.observed.inFlight, fallback: this.state.fallback.observed.inFlight },
+      stored: { ...this.stored },
+      rejected: this.rejected,
+    };
+  }
+
+  /** Forgets every waiting payment (POST /purge-payments); in-flight ones finish. */
+  purge(): void {
+    this.queue.clear();
+    this.pinned.default = [];
+    this.pinned.fallback = [];
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.scheduled !== undefined) clearTimeout(this.scheduled as NodeJS.Timeout);
+  }
+
+  private wake(soon: boolean): void {
+    if (this.scheduled !== undefined || this.closed) return;
+    this.scheduled = soon ? setImmediate(() => this.pump()) : setTimeout(() => this.pump(), HOLD_RECHECK_MS);
+  }
+
+  private setInFlight(name: ProcessorName, delta: number): void {
+    const s = this.state[name];
+    this.state[name] = { ...s, observed: { ...s.observed, inFlight: s.observed.inFlight + delta } };
+  }
+
+  /** A pinned payment may go back to its processor when it is up, or as that processor's probe. */
+  private mayRetryPinned(name: ProcessorName, now: number): boolean {
+    const s = this.state[name];
+    if (s.observed.inFlight >= this.cfg.maxInFlight[name]) return false;
+    if (!isDown(s, now, this.cfg)) return true;
+    return s.observed.inFlight === 0 && now - s.observed.lastNotStoredAtMs >= this.cfg.probeEveryMs;
+  }
+
+  private pump(): void {
+    this.scheduled = undefined;
+    if (this.closed) return;
+    let started = 0;
+    const now = this.now();
+    for (const name of PROCESSORS) {
+      while (this.pinned[name].length > 0 && started < STARTS_PER_TURN && this.mayRetryPinned(name, now)) {
+        void this.attempt(this.pinned[name].shift()!, name);
+        started++;
+      }
+    }
+    while (started < STARTS_PER_TURN) {
+      const p = this.queue.peek();
+      if (p === undefined) break;
+      const target = route(now, now - p.acceptedAtMs, this.state, this.cfg);
+      if (target === 'hold') break;
+      this.queue.shift();
+      void this.attempt(p, target);
+      started++;
+    }
+    const waiting = this.queue.length + this.pinned.default.length + this.pinned.fallback.length;
+    if (waiting > 0) this.wake(started === STARTS_PER_TURN);
+  }
+
+  private async attempt(p: Pending, name: ProcessorName): Promise<void> {
+    const requestedAt = p.requestedAt ?? new Date(this.now()).toISOString();
+    this.setInFlight(name, +1);
+    const t0 = this.now();
+    const reply = await this.clients[name].pay(p.correlationId, p.cents, requestedAt);
+    this.setInFlight(name, -1);
+    const outcome = classifyPayment(reply);
+    const s = this.state[name];
+    this.state[name] = { ...s, observed: observe(s.observed, outcome, this.now() - t0, this.now()) };
+    switch (outcome) {
+      case 'stored':
+        this.settle(p, name, requestedAt);
+        break;
+      case 'already_stored':
+        // Ours only if an earlier attempt of ours went there; otherwise the same correlationId
+        // was sent twice by the client and the first copy was recorded where it was stored.
+        if (p.unknownAt === name) this.settle(p, name, requestedAt);
+        break;
+      case 'not_stored':
+        if (p.unknownAt !== undefined) this.pinned[p.unknownAt].push(p);
+        else this.queue.unshift(p);
+        break;
+      case 'unknown':
+        p.unknownAt = name;
+        p.requestedAt = requestedAt;
+        this.pinned[name].push(p);
+        break;
+      case 'rejected':
+        this.rejected++;
+        this.log(`processor ${name} rejected payment ${p.correlationId} as invalid (400); not retried`);
+        break;
+    }
+    this.wake(true);
+  }
+
+  private settle(p: Pending, name: ProcessorName, requestedAt: string): void {
+    this.records.record(name, p.correlationId, p.cents, Date.parse(requestedAt));
+    this.stored[name]++;
+  }
+}

@@ -1,0 +1,61 @@
+// The bounded in-process queue of accepted payments waiting for a processor. Its capacity is the
+// backlog we accept; beyond it POST /payments answers 503 (never a silent drop).
+import type { ProcessorName } from '../core/policy.js';
+
+export interface Pending {
+  readonly correlationId: string;
+  readonly cents: number;
+  readonly acceptedAtMs: number;
+  /**
+   * Set once an attempt's outcome was unknown: the payment may be stored there, so it is retried
+   * only on that processor, with the same requestedAt, until a 200 or 422 settles it.
+   */
+  unknownAt?: ProcessorName;
+  requestedAt?: string;
+}
+
+/** Default backlog: about 2 minutes of the official peak rate per instance. */
+export const DEFAULT_QUEUE_CAPACITY = 50_000;
+
+export class PaymentQueue {
+  private items: (Pending | undefined)[] = [];
+  private head = 0;
+
+  constructor(readonly capacity = DEFAULT_QUEUE_CAPACITY) {}
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(p: Pending): boolean {
+    if (this.length >= this.capacity) return false;
+    this.items.push(p);
+    return true;
+  }
+
+  /** Puts a payment back at the front (a retry keeps its place in line). */
+  unshift(p: Pending): void {
+    if (this.head > 0) this.items[--this.head] = p;
+    else this.items.unshift(p);
+  }
+
+  peek(): Pending | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): Pending | undefined {
+    const p = this.items[this.head];
+    if (p === undefined) return undefined;
+    this.items[this.head++] = undefined;
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return p;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
+}

@@ -1,0 +1,46 @@
+// The other API instance, reached over its unix socket: its part of the summary, purge, health
+// sharing and liveness (for the health-poller fail-over).
+import { Client } from 'undici';
+import type { Health, ProcessorName } from '../core/policy.js';
+import type { Summary } from '../store/store.js';
+
+const PEER_TIMEOUT_MS = 1_000;
+
+export class Peer {
+  private readonly client: Client;
+
+  constructor(readonly socketPath: string) {
+    this.client = new Client('http://peer', { socketPath, connect: { timeout: PEER_TIMEOUT_MS }, headersTimeout: PEER_TIMEOUT_MS, bodyTimeout: PEER_TIMEOUT_MS, pipelining: 1 });
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; text: string } | undefined> {
+    try {
+      const r = await this.client.request({ method, path, ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }) });
+      return { status: r.statusCode, text: await r.body.text() };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async summary(search: string): Promise<Summary | undefined> {
+    const r = await this.request('GET', `/internal/summary${search}`);
+    if (r?.status !== 200) return undefined;
+    return JSON.parse(r.text) as Summary;
+  }
+
+  async purge(): Promise<boolean> {
+    return (await this.request('POST', '/internal/purge'))?.status === 200;
+  }
+
+  async shareHealth(name: ProcessorName, health: Health): Promise<void> {
+    await this.request('POST', '/internal/health', JSON.stringify({ name, health }));
+  }
+
+  async alive(): Promise<boolean> {
+    return (await this.request('GET', '/internal/ping'))?.status === 200;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

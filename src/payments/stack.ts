@@ -1,0 +1,111 @@
+// `rinha up 2025`: the processors (the two simulators on 8001/8002, or external ones given by
+// URL), two API instances on unix sockets that know each other, and the load balancer on 9999.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectPath } from '../paths.js';
+import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
+import { httpStatus } from '../stack/probe.js';
+import { Stack, waitUntil } from '../stack/stack.js';
+import { nodeHeapMB, service } from '../stack/topology.js';
+import { PAYMENTS_APIS, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, SIMULATOR_LIMITS, SIMULATORS } from './topology.js';
+
+export interface PaymentsUpOptions {
+  readonly port?: number;
+  readonly runDir?: string;
+  readonly limits?: boolean;
+  readonly balancer?: BalancerChoice;
+  /** External processors; when both are given no simulator is started. */
+  readonly defaultUrl?: string;
+  readonly fallbackUrl?: string;
+  /** Ports of the simulators (default 8001/8002). */
+  readonly simulatorPorts?: readonly [number, number];
+  readonly log?: (m: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface PaymentsStack {
+  readonly stack: Stack;
+  readonly port: number;
+  readonly runDir: string;
+  readonly processors: { readonly default: string; readonly fallback: string };
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 40_000;
+
+export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
+  const log = o.log ?? ((m: string) => console.log(`[rinha] ${m}`));
+  const port = o.port ?? PAYMENTS_TOPOLOGY.port;
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const runDir = path.resolve(o.runDir ?? path.join('runs', `${stamp}-2025-${process.pid}`));
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `rinha-${process.pid}-`));
+  chmodSync(tmp, 0o755);
+  const stack = await Stack.open({ runDir, limits: o.limits ?? true, log, scratchDirs: [os.tmpdir()] });
+  const wait = (what: string, probe: () => Promise<boolean>, svc: Parameters<typeof waitUntil>[2]['service']) =>
+    waitUntil(what, probe, { timeoutMs: READY_TIMEOUT_MS, ...(svc ? { service: svc } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+  const stop = async () => {
+    await stack.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  log(`run folder: ${runDir}`);
+  try {
+    let processors: { default: string; fallback: string };
+    if (o.defaultUrl !== undefined && o.fallbackUrl !== undefined) {
+      processors = { default: o.defaultUrl, fallback: o.fallbackUrl };
+      log(`external processors: default ${processors.default}, fallback ${processors.fallback}`);
+    } else {
+      const ports = o.simulatorPorts ?? [SIMULATORS[0].port, SIMULATORS[1].port];
+      for (const [i, sim] of SIMULATORS.entries()) {
+        const p = ports[i]!;
+        const svc = stack.launch({ name: sim.name, command: process.execPath, args: [projectPath('bin', 'rinha.js'), 'processor', '--port', String(p), '--fee', sim.fee] }, SIMULATOR_LIMITS);
+        await wait(sim.name, async () => (await httpStatus({ port: p }, '/payments/00000000-0000-4000-8000-000000000000')) === 404, svc);
+      }
+      processors = { default: `http://127.0.0.1:${ports[0]}`, fallback: `http://127.0.0.1:${ports[1]}` };
+    }
+    const sockets = PAYMENTS_APIS.map((name) => path.join(tmp, `${name}.sock`));
+    for (const [i, name] of PAYMENTS_APIS.entries()) {
+      const limits = service(PAYMENTS_TOPOLOGY, name).limits;
+      const api = stack.launch(
+        {
+          name,
+          command: process.execPath,
+          args: [
+            `--max-old-space-size=${nodeHeapMB(limits)}`,
+            projectPath('bin', 'rinha.js'),
+            'serve',
+            '2025',
+            '--socket',
+            sockets[i]!,
+            '--peer-socket',
+            sockets[1 - i]!,
+            '--role',
+            i === 0 ? 'primary' : 'secondary',
+            '--default-url',
+            processors.default,
+            '--fallback-url',
+            processors.fallback,
+          ],
+          env: { ...process.env, NODE_ENV: 'production' },
+        },
+        limits,
+      );
+      await wait(name, async () => (await httpStatus({ socketPath: sockets[i]! }, '/internal/ping')) === 200, api);
+    }
+    const { service: lb, kind } = launchBalancer(stack, {
+      choice: o.balancer ?? 'auto',
+      port,
+      sockets,
+      limits: service(PAYMENTS_TOPOLOGY, 'lb').limits,
+      nginx: PAYMENTS_NGINX,
+      runtimeDir: tmp,
+      log,
+    });
+    await wait('load balancer', async () => (await httpStatus({ port }, '/payments-summary')) === 200, lb);
+    log(`ready: http://127.0.0.1:${port} (payments, memory store, balancer ${kind})`);
+    return { stack, port, runDir, processors, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

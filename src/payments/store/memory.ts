@@ -1,0 +1,24 @@
+// The embedded store: each instance keeps the payments it processed, per processor, in memory
+// (the shared PaymentLedger: per-second buckets, exact cents). GET /payments-summary merges the
+// peer instance's part, fetched over its unix socket (see http/handler.ts).
+import { PaymentLedger } from '../../shared/payment-ledger.js';
+import type { ProcessorName } from '../core/policy.js';
+import type { PaymentRecords, Summary } from './store.js';
+
+export class MemoryRecords implements PaymentRecords {
+  private readonly ledgers: Record<ProcessorName, PaymentLedger> = { default: new PaymentLedger(), fallback: new PaymentLedger() };
+
+  record(processor: ProcessorName, correlationId: string, cents: number, requestedAtMs: number): void {
+    const r = this.ledgers[processor].add(correlationId, cents, requestedAtMs);
+    if (r === 'full') throw new Error(`memory store full (${this.ledgers[processor].maxPayments} payments)`);
+  }
+
+  localSummary(fromMs?: number, toMs?: number): Summary {
+    return { default: this.ledgers.default.summary(fromMs, toMs), fallback: this.ledgers.fallback.summary(fromMs, toMs) };
+  }
+
+  purgeLocal(): void {
+    this.ledgers.default.purge();
+    this.ledgers.fallback.purge();
+  }
+}

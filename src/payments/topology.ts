@@ -1,0 +1,27 @@
+// The Payments (2025) topology: the ONE place for its services and limits (sum: 1.5 CPU,
+// 350 MB). The processors are not part of the budget (in the competition they run from the
+// official compose file); locally the simulators get the official processor's own limits.
+import type { Limits } from '../stack/cgroups.js';
+import type { Topology } from '../stack/topology.js';
+
+export const PAYMENTS_TOPOLOGY: Topology = {
+  system: '2025',
+  budget: { cpus: 1.5, memoryMB: 350 },
+  port: 9999,
+  services: [
+    { name: 'lb', role: 'lb', limits: { cpus: 0.2, memoryMB: 30 } },
+    { name: 'api1', role: 'api', limits: { cpus: 0.65, memoryMB: 160 } },
+    { name: 'api2', role: 'api', limits: { cpus: 0.65, memoryMB: 160 } },
+  ],
+};
+
+export const PAYMENTS_APIS = ['api1', 'api2'] as const;
+
+/** Outside the budget: each simulator as limited as the official processor (1.5 CPU, 100 MB + its DB). */
+export const SIMULATOR_LIMITS: Limits = { cpus: 1.5, memoryMB: 200 };
+export const SIMULATORS = [
+  { name: 'processor-default', port: 8001, fee: '0.05' },
+  { name: 'processor-fallback', port: 8002, fee: '0.15' },
+] as const;
+
+export const PAYMENTS_NGINX = { workerConnections: 4096, upstreamKeepalive: 128 } as const;

@@ -1,0 +1,97 @@
+// The payments backend through nginx against the real simulators: the summary matches the
+// processors', a repeated correlationId is charged once, and a failing default loses nothing.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { request } from 'undici';
+import { upPayments, type PaymentsStack } from '../../src/payments/stack.js';
+import { waitUntil } from '../../src/stack/stack.js';
+
+let s: PaymentsStack;
+let api: string;
+const T = { 'x-rinha-token': '123' };
+
+before(async () => {
+  s = await upPayments({ port: 19990, simulatorPorts: [18801, 18802], runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-pay-')), log: () => {} });
+  api = `http://127.0.0.1:${s.port}`;
+});
+after(async () => {
+  await s?.stop();
+});
+
+async function call(url: string, method: 'GET' | 'POST' | 'PUT', body?: unknown, headers: Record<string, string> = {}) {
+  const r = await request(url, { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await r.body.text();
+  return { status: r.statusCode, json: () => JSON.parse(text) as Record<string, { totalRequests: number; totalAmount: number }> & { totalRequests: number; totalAmount: number } };
+}
+
+const ours = () => call(`${api}/payments-summary`, 'GET').then((r) => r.json());
+const theirs = async () => ({
+  default: (await call(`${s.processors.default}/admin/payments-summary`, 'GET', undefined, T)).json(),
+  fallback: (await call(`${s.processors.fallback}/admin/payments-summary`, 'GET', undefined, T)).json(),
+});
+
+async function settled(expected: number): Promise<void> {
+  await waitUntil('all payments processed', async () => {
+    const o = await ours();
+    return o.default!.totalRequests + o.fallback!.totalRequests === expected;
+  }, { timeoutMs: 30_000, intervalMs: 100 });
+}
+
+async function reset(): Promise<void> {
+  for (const p of [s.processors.default, s.processors.fallback]) {
+    await call(`${p}/admin/purge-payments`, 'POST', undefined, T);
+    await call(`${p}/admin/configurations/failure`, 'PUT', { failure: false }, T);
+    await call(`${p}/admin/configurations/delay`, 'PUT', { delay: 0 }, T);
+  }
+  assert.equal((await call(`${api}/purge-payments`, 'POST')).status, 200);
+}
+
+test('a burst: every payment accepted, processed once, and the summary equals the processors\'', async () => {
+  await reset();
+  const n = 600;
+  const replies = await Promise.all(Array.from({ length: n }, () => call(`${api}/payments`, 'POST', { correlationId: randomUUID(), amount: 19.9 })));
+  assert.ok(replies.every((r) => r.status === 202));
+  await settled(n);
+  const [o, t] = [await ours(), await theirs()];
+  assert.equal(o.default!.totalRequests, t.default.totalRequests);
+  assert.equal(o.fallback!.totalRequests, t.fallback.totalRequests);
+  assert.equal(o.default!.totalAmount, t.default.totalAmount);
+  assert.equal(t.default.totalRequests + t.fallback.totalRequests, n);
+});
+
+test('bad input gets 400 and is never forwarded', async () => {
+  await reset();
+  for (const b of [{}, { correlationId: 'x', amount: 1 }, { correlationId: randomUUID(), amount: 0 }, { correlationId: randomUUID() }]) {
+    assert.equal((await call(`${api}/payments`, 'POST', b)).status, 400);
+  }
+  const t = await theirs();
+  assert.equal(t.default.totalRequests + t.fallback.totalRequests, 0);
+});
+
+test('a repeated correlationId is charged once', async () => {
+  await reset();
+  const id = randomUUID();
+  for (let i = 0; i < 5; i++) assert.equal((await call(`${api}/payments`, 'POST', { correlationId: id, amount: 10 })).status, 202);
+  await settled(1);
+  const t = await theirs();
+  assert.equal(t.default.totalRequests + t.fallback.totalRequests, 1);
+  const o = await ours();
+  assert.equal(o.default!.totalRequests + o.fallback!.totalRequests, 1);
+});
+
+test('default failing: payments wait or go to fallback; nothing lost, nothing charged twice', async () => {
+  await reset();
+  await call(`${s.processors.default}/admin/configurations/failure`, 'PUT', { failure: true }, T);
+  const n = 200;
+  await Promise.all(Array.from({ length: n }, () => call(`${api}/payments`, 'POST', { correlationId: randomUUID(), amount: 19.9 })));
+  await call(`${s.processors.default}/admin/configurations/failure`, 'PUT', { failure: false }, T);
+  await settled(n);
+  const [o, t] = [await ours(), await theirs()];
+  assert.equal(t.default.totalRequests + t.fallback.totalRequests, n, 'each payment stored exactly once overall');
+  assert.equal(o.default!.totalRequests, t.default.totalRequests);
+  assert.equal(o.fallback!.totalRequests, t.fallback.totalRequests);
+});
