@@ -3,15 +3,17 @@
 // - each answer is classified by the pure outcome table; stored → recorded under that processor
 //   with the exact requestedAt sent; not stored → back to the front of the line; UNKNOWN → pinned
 //   to that processor (own retry line, same requestedAt) until a 200 or 422 settles it;
-// - starts are paced (a few per event-loop turn) so draining a backlog never starves the API.
+// - starts are paced (a few per timer tick, a bounded rate) so draining a backlog never starves
+//   the API of CPU: a payment can wait, a POST /payments answer cannot.
 import { classifyPayment } from '../core/outcome.js';
 import { DEFAULT_POLICY, INITIAL_OBSERVED, isDown, observe, PROCESSORS, route, type Health, type PolicyConfig, type ProcessorName, type ProcessorState } from '../core/policy.js';
 import type { ProcessorClient } from '../processors/client.js';
 import type { PaymentRecords } from '../store/store.js';
 import { PaymentQueue, type Pending } from './queue.js';
 
-/** Payments started per event-loop turn before yielding to incoming requests. */
-export const STARTS_PER_TURN = 16;
+/** Payments started per tick; with PUMP_TICK_MS this caps starts at 2,000/s per instance. */
+export const STARTS_PER_TICK = 4;
+export const PUMP_TICK_MS = 2;
 /** How soon a held queue looks again. */
 export const HOLD_RECHECK_MS = 20;
 
@@ -29,7 +31,7 @@ export class Dispatcher {
   private readonly pinned: Record<ProcessorName, Pending[]> = { default: [], fallback: [] };
   private readonly stored: Record<ProcessorName, number> = { default: 0, fallback: 0 };
   private rejected = 0;
-  private scheduled: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private scheduled: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -76,12 +78,12 @@ export class Dispatcher {
 
   close(): void {
     this.closed = true;
-    if (this.scheduled !== undefined) clearTimeout(this.scheduled as NodeJS.Timeout);
+    if (this.scheduled !== undefined) clearTimeout(this.scheduled);
   }
 
   private wake(soon: boolean): void {
     if (this.scheduled !== undefined || this.closed) return;
-    this.scheduled = soon ? setImmediate(() => this.pump()) : setTimeout(() => this.pump(), HOLD_RECHECK_MS);
+    this.scheduled = setTimeout(() => this.pump(), soon ? PUMP_TICK_MS : HOLD_RECHECK_MS);
   }
 
   private setInFlight(name: ProcessorName, delta: number): void {
@@ -103,12 +105,12 @@ export class Dispatcher {
     let started = 0;
     const now = this.now();
     for (const name of PROCESSORS) {
-      while (this.pinned[name].length > 0 && started < STARTS_PER_TURN && this.mayRetryPinned(name, now)) {
+      while (this.pinned[name].length > 0 && started < STARTS_PER_TICK && this.mayRetryPinned(name, now)) {
         void this.attempt(this.pinned[name].shift()!, name);
         started++;
       }
     }
-    while (started < STARTS_PER_TURN) {
+    while (started < STARTS_PER_TICK) {
       const p = this.queue.peek();
       if (p === undefined) break;
       const target = route(now, now - p.acceptedAtMs, this.state, this.cfg);
@@ -118,7 +120,7 @@ export class Dispatcher {
       started++;
     }
     const waiting = this.queue.length + this.pinned.default.length + this.pinned.fallback.length;
-    if (waiting > 0) this.wake(started === STARTS_PER_TURN);
+    if (waiting > 0) this.wake(started === STARTS_PER_TICK);
   }
 
   private async attempt(p: Pending, name: ProcessorName): Promise<void> {
