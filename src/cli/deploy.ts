@@ -3,11 +3,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { crebitoDeployFiles } from '../crebito/deploy.js';
+import { paymentsDeployFiles } from '../payments/deploy.js';
 import { projectPath } from '../paths.js';
 
 export function deployFiles(system: string): Record<string, string> {
   if (system === '2024') return crebitoDeployFiles();
-  throw new Error(`unknown system "${system}" (available: 2024)`);
+  if (system === '2025') return paymentsDeployFiles();
+  throw new Error(`unknown system "${system}" (available: 2024, 2025)`);
 }
 
 /** Files whose committed content differs from the generated one. */
@@ -26,8 +28,8 @@ export function staleDeployFiles(system: string): string[] {
 export function registerDeploy(program: Command): void {
   program
     .command('deploy')
-    .description('write deploy/<system>/ (docker-compose.yml, nginx.conf, init.sql) from the topology')
-    .argument('<system>', 'which system: 2024')
+    .description('write deploy/<system>/ (docker-compose.yml, nginx.conf, and init.sql for 2024) from the topology')
+    .argument('<system>', 'which system: 2024 or 2025')
     .option('--check', 'do not write; fail if the committed files are out of date')
     .action((system: string, o: { check?: boolean }) => {
       if (o.check) {

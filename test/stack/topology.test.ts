@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { CREBITO_TOPOLOGY } from '../../src/crebito/topology.js';
+import { PAYMENTS_TOPOLOGY } from '../../src/payments/topology.js';
 import { totalLimits, withinBudget } from '../../src/stack/topology.js';
 import { staleDeployFiles } from '../../src/cli/deploy.js';
 import { projectPath } from '../../src/paths.js';
@@ -19,12 +20,21 @@ test('withinBudget catches an over-budget topology', () => {
   assert.equal(withinBudget(fat), false);
 });
 
-test('deploy/2024 files are what the topology generates', () => {
-  assert.deepEqual(staleDeployFiles('2024'), [], 'run `node bin/rinha.js deploy 2024`');
+test('2025 topology: limits sum to at most 1.5 CPU and 350 MB, two APIs', () => {
+  const total = totalLimits(PAYMENTS_TOPOLOGY.services);
+  assert.ok(total.cpus <= 1.5 && total.memoryMB <= 350, JSON.stringify(total));
+  assert.equal(withinBudget(PAYMENTS_TOPOLOGY), true);
+  assert.equal(PAYMENTS_TOPOLOGY.services.filter((s) => s.role === 'api').length, 2);
 });
 
-test('docker compose config accepts deploy/2024/docker-compose.yml (when a compose client exists)', (t) => {
-  const file = projectPath('deploy/2024/docker-compose.yml');
+for (const system of ['2024', '2025']) {
+  test(`deploy/${system} files are what the topology generates`, () => {
+    assert.deepEqual(staleDeployFiles(system), [], `run \`node bin/rinha.js deploy ${system}\``);
+  });
+}
+
+for (const system of ['2024', '2025']) test(`docker compose config accepts deploy/${system}/docker-compose.yml (when a compose client exists)`, (t) => {
+  const file = projectPath(`deploy/${system}/docker-compose.yml`);
   const candidates: string[][] = [['docker', 'compose'], ['docker-compose']];
   for (const cmd of candidates) {
     const probe = spawnSync(cmd[0]!, [...cmd.slice(1), 'version'], { encoding: 'utf8' });
