@@ -4,6 +4,7 @@ import { k6Percentile } from './core/percentiles.js';
 import { score2025 } from './core/scoring2025.js';
 import type { Schedule2025 } from './core/schedule2025.js';
 import { runPayments2025, type Run2025 } from './scenarios/payments2025.js';
+import { upPayments } from '../payments/stack.js';
 import { renderReport } from './report/html.js';
 import { Progress } from './report/progress.js';
 import { exactStats, timeline } from './report/stats.js';
@@ -25,7 +26,13 @@ export interface Bench2025Options {
   readonly checkEverySec?: number;
   /** Worker threads for the VUs. */
   readonly workers?: number;
+  /** First run the same schedule against the canned floor of the topology (own simulators). */
+  readonly baseline?: boolean;
+  readonly log?: (m: string) => void;
 }
+
+/** Ports of the canned floor stack and its simulators (never the target's). */
+export const BASELINE_2025_PORTS = { api: 19999, default: 18901, fallback: 18902 } as const;
 
 function score(run: Run2025, o: Bench2025Options) {
   const okAll = run.rec.ok.values();
@@ -45,24 +52,41 @@ function score(run: Run2025, o: Bench2025Options) {
   });
 }
 
-export async function bench2025(o: Bench2025Options) {
+async function runOnce(o: Bench2025Options, target: string, defaultUrl: string, fallbackUrl: string, label: string): Promise<Run2025> {
   let progress: Progress | undefined;
-  const startedAt = new Date();
   const run = await runPayments2025({
-    target: o.target,
-    defaultUrl: o.defaultUrl,
-    fallbackUrl: o.fallbackUrl,
+    target,
+    defaultUrl,
+    fallbackUrl,
     token: o.token,
     schedule: o.schedule,
     ...(o.checkEverySec === undefined ? {} : { checkEverySec: o.checkEverySec }),
     ...(o.workers === undefined ? {} : { workers: o.workers }),
     onStart: (rec, totalSec) => {
       if (!o.progress) return;
-      progress = new Progress(rec, o.schedule.name, totalSec, process.stderr, () => `  inconsistencies ${rec.inconsistencies}`);
+      progress = new Progress(rec, label, totalSec, process.stderr, () => `  inconsistencies ${rec.inconsistencies}`);
       progress.start();
     },
   });
   progress?.stop();
+  return run;
+}
+
+export async function bench2025(o: Bench2025Options) {
+  let baseline: { allSuccessfulRequests: ReturnType<typeof exactStats>; postPayments: ReturnType<typeof exactStats>; p99: string } | undefined;
+  if (o.baseline) {
+    const log = o.log ?? (() => {});
+    log(`baseline: starting the canned topology on port ${BASELINE_2025_PORTS.api}`);
+    const floor = await upPayments({ canned: true, port: BASELINE_2025_PORTS.api, simulatorPorts: [BASELINE_2025_PORTS.default, BASELINE_2025_PORTS.fallback], log: (m) => log(`baseline: ${m}`) });
+    try {
+      const b = await runOnce(o, `http://127.0.0.1:${floor.port}`, floor.processors.default, floor.processors.fallback, 'baseline');
+      baseline = { allSuccessfulRequests: exactStats(b.rec.ok), postPayments: exactStats(b.posts.all), p99: `${Math.round(k6Percentile(b.rec.ok.values(), 99) * 100) / 100}ms` };
+    } finally {
+      await floor.stop();
+    }
+  }
+  const startedAt = new Date();
+  const run = await runOnce(o, o.target, o.defaultUrl, o.fallbackUrl, o.schedule.name);
   const official = score(run, o);
   const pp = run.final;
   const processedDefault = pp.default?.totalRequests ?? 0;
@@ -79,6 +103,7 @@ export async function bench2025(o: Bench2025Options) {
       pp.backend !== undefined && pp.default !== undefined && pp.fallback !== undefined && pp.backend.default.totalRequests === pp.default.totalRequests && pp.backend.fallback.totalRequests === pp.fallback.totalRequests,
     purgeBackendStatus: run.purgeBackendStatus,
     generator: run.generator,
+    ...(baseline ? { baseline } : {}),
   };
   const result = {
     ...official,
@@ -103,7 +128,7 @@ export async function bench2025(o: Bench2025Options) {
     title: `Payments ${o.schedule.name} — ${o.target} — ${startedAt.toISOString()}`,
     headline: [
       ['total_liquido (score)', official.total_liquido.toFixed(2)],
-      ['p99 (all successful requests)', `${official.p99.valor} → bonus ${official.p99.bonus}`],
+      ['p99 (all successful requests)', `${official.p99.valor} → bonus ${official.p99.bonus}${baseline ? ` (canned floor ${baseline.p99})` : ''}`],
       ['inconsistencies', `${official.multa.composicao.num_inconsistencias} (fine ${official.multa.porcentagem * 100}%)`],
       ['lag', `${official.lag.lag} (${official.lag.num_pagamentos_solicitados} accepted, ${official.lag.num_pagamentos_total} recorded)`],
       ['payments via default', `${processedDefault} (${extras.defaultShare}%), via fallback ${processedFallback}`],

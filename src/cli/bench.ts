@@ -14,7 +14,7 @@ function print2025(result: Awaited<ReturnType<typeof bench2025>>['result'], dir:
   console.table({
     score: { value: result.total_liquido },
     'gross / fees': { value: `${result.total_bruto} / ${result.total_taxas}` },
-    'p99 (all successful) / bonus': { value: `${result.p99.valor} / ${result.p99.bonus}` },
+    'p99 (all successful) / bonus': { value: `${result.p99.valor} / ${result.p99.bonus}${x.baseline ? ` (canned floor ${x.baseline.p99})` : ''}` },
     inconsistencies: { value: result.multa.composicao.num_inconsistencias },
     'lag (accepted − recorded)': { value: result.lag.lag },
     'payments default / fallback': { value: `${result.pagamentos_realizados_default.num_pagamentos} / ${result.pagamentos_realizados_fallback.num_pagamentos} (default ${x.defaultShare}%)` },
@@ -66,6 +66,8 @@ export function registerBench(program: Command): void {
           reportsBase: o.reports,
           progress: true,
           ...(o.workers === undefined ? {} : { workers: o.workers }),
+          baseline: o.baseline === true,
+          log: (m) => console.error(`[bench] ${m}`),
           // --scale shrinks the check period too (the 15 s..2 s window stays).
           ...(o.scale !== 1 ? { checkEverySec: Math.max(1, 10 * o.scale) } : {}),
         });

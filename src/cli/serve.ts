@@ -7,7 +7,7 @@ import { DEFAULT_PG_POOL_SIZE } from '../crebito/store/postgres.js';
 import { STORE_KINDS, type StoreKind } from '../crebito/store/store.js';
 import { describeTarget, type ListenTarget } from '../http/listen.js';
 import { intArg } from './args.js';
-import { startPaymentsInstance } from '../payments/instance.js';
+import { startCannedPaymentsInstance, startPaymentsInstance } from '../payments/instance.js';
 import type { Role } from '../payments/engine/health.js';
 
 interface ServeOptions {
@@ -51,6 +51,14 @@ export function registerServe(program: Command): void {
     .action(async (system: string, o: ServeOptions) => {
       if (system !== '2024' && system !== '2025') throw new Error(`unknown system "${system}" (available: 2024, 2025)`);
       const target: ListenTarget = o.socket !== undefined ? { socket: o.socket } : { port: o.port ?? 8080, host: process.env.RINHA_HOST ?? '127.0.0.1' };
+      if (system === '2025' && o.canned) {
+        const p = await startCannedPaymentsInstance(target);
+        console.error(`payments instance ${process.pid} listening on ${describeTarget(target)} (canned responses)`);
+        const stop = () => void p.close().then(() => process.exit(0));
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+        return;
+      }
       if (system === '2025') {
         const p = await startPaymentsInstance({
           listen: target,

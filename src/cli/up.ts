@@ -43,6 +43,7 @@ export function registerUp(program: Command): void {
       const stack = system === '2025'
         ? await upPayments({
             balancer: o.balancer,
+            canned: o.canned === true,
             port: o.port,
             limits: o.limits,
             signal: abort.signal,

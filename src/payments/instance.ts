@@ -5,6 +5,7 @@ import { DEFAULT_POLICY, type PolicyConfig, type ProcessorName } from './core/po
 import { Dispatcher } from './engine/dispatcher.js';
 import { HealthPoller, type Role } from './engine/health.js';
 import { PaymentQueue } from './engine/queue.js';
+import { createCannedPaymentsHandler } from './http/canned.js';
 import { createPaymentsHandler } from './http/handler.js';
 import { Peer } from './http/peer.js';
 import { DEFAULT_PAYMENT_TIMEOUT_MS, ProcessorClient } from './processors/client.js';
@@ -19,6 +20,12 @@ export interface PaymentsInstanceOptions {
   readonly policy?: PolicyConfig;
   readonly queueCapacity?: number;
   readonly log?: (m: string) => void;
+}
+
+/** The canned floor: no queue, no processors, fixed answers (see http/canned.ts). */
+export async function startCannedPaymentsInstance(target: ListenTarget): Promise<{ server: Server; close(): Promise<void> }> {
+  const server = await listen(createCannedPaymentsHandler(), target);
+  return { server, close: () => closeServer(server) };
 }
 
 export interface RunningPayments {

@@ -20,6 +20,8 @@ export interface PaymentsUpOptions {
   readonly fallbackUrl?: string;
   /** Ports of the simulators (default 8001/8002). */
   readonly simulatorPorts?: readonly [number, number];
+  /** API instances answer canned responses (the latency floor of this topology). */
+  readonly canned?: boolean;
   readonly log?: (m: string) => void;
   readonly signal?: AbortSignal;
 }
@@ -85,6 +87,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
             processors.default,
             '--fallback-url',
             processors.fallback,
+            ...(o.canned ? ['--canned'] : []),
           ],
           env: { ...process.env, NODE_ENV: 'production' },
         },
@@ -102,7 +105,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       log,
     });
     await wait('load balancer', async () => (await httpStatus({ port }, '/payments-summary')) === 200, lb);
-    log(`ready: http://127.0.0.1:${port} (payments, memory store, balancer ${kind})`);
+    log(`ready: http://127.0.0.1:${port} (payments, ${o.canned ? 'CANNED responses' : 'memory store'}, balancer ${kind})`);
     return { stack, port, runDir, processors, stop };
   } catch (err) {
     await stop();

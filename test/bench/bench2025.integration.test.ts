@@ -90,3 +90,27 @@ test('the preview against an instant backend sends about 16,700-16,800 payments,
     await backend.close();
   }
 });
+
+test('--baseline first runs the schedule against the canned floor of the topology', async () => {
+  const backend = await fakePayments({ defaultUrl: dflt.url, fallbackUrl: fb.url, wrong: false });
+  try {
+    const { result } = await bench2025({
+      target: backend.url,
+      defaultUrl: dflt.url,
+      fallbackUrl: fb.url,
+      token: '123',
+      schedule: { ...SHORT, durationSec: 4 },
+      grossFrom: 'processors',
+      reportsBase: mkdtempSync(path.join(os.tmpdir(), 'rinha-bench25-')),
+      progress: false,
+      checkEverySec: 1,
+      baseline: true,
+    });
+    assert.ok(result.extras.baseline !== undefined);
+    assert.ok(result.extras.baseline.postPayments.count > 50, 'the floor answered the VUs');
+    assert.match(result.extras.baseline.p99, /ms$/);
+    assert.equal(result.lag.lag, 0, 'the real run is unaffected');
+  } finally {
+    await backend.close();
+  }
+});
