@@ -43,8 +43,8 @@ const message = (res: ServerResponse, status: number, text: string) => sendJson(
 export interface Processor {
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   readonly ledger: PaymentLedger;
-  /** Requests in progress and waiting (for tests and diagnostics). */
-  stats(): { inProgress: number; queued: number; healthQueued: number };
+  /** Requests in progress and waiting, and health-check calls answered / refused (429). */
+  stats(): { inProgress: number; queued: number; healthQueued: number; healthAnswered: number; healthRefused: number };
   close(): void;
 }
 
@@ -123,11 +123,17 @@ export function createProcessor(config: ProcessorConfig): Processor {
     if (!admitted) message(res, 429, 'too many requests in progress');
   }
 
+  let healthAnswered = 0;
+  let healthRefused = 0;
   function serviceHealth(res: ServerResponse): void {
-    const answer = () => sendJson(res, 200, `{"failing":${settings.failing},"minResponseTime":${settings.delayMs}}`);
+    const answer = () => {
+      healthAnswered++;
+      sendJson(res, 200, `{"failing":${settings.failing},"minResponseTime":${settings.delayMs}}`);
+    };
     const r = health.request(answer);
     if (r === 'now') answer();
     else if (r === 'rejected') {
+      healthRefused++;
       res.setHeader('retry-after', String(config.rateLimitSeconds));
       message(res, 429, 'health check rate limit exceeded');
     }
@@ -200,7 +206,7 @@ export function createProcessor(config: ProcessorConfig): Processor {
   return {
     handler,
     ledger,
-    stats: () => ({ inProgress: limiter.inProgress, queued: limiter.queued, healthQueued: health.queued }),
+    stats: () => ({ inProgress: limiter.inProgress, queued: limiter.queued, healthQueued: health.queued, healthAnswered, healthRefused }),
     close: () => health.close(),
   };
 }
