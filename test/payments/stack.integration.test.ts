@@ -95,3 +95,23 @@ test('default failing: payments wait or go to fallback; nothing lost, nothing ch
   assert.equal(o.default!.totalRequests, t.default.totalRequests);
   assert.equal(o.fallback!.totalRequests, t.fallback.totalRequests);
 });
+
+test('a processor slower than our timeout: the unknown payment is retried only there and charged once', async () => {
+  await reset();
+  // Longer than DEFAULT_PAYMENT_TIMEOUT_MS (6 s): the first attempt's outcome is unknown to us.
+  await call(`${s.processors.default}/admin/configurations/delay`, 'PUT', { delay: 6_500 }, T);
+  const id = randomUUID();
+  assert.equal((await call(`${api}/payments`, 'POST', { correlationId: id, amount: 42.5 })).status, 202);
+  await settled(1);
+  await call(`${s.processors.default}/admin/configurations/delay`, 'PUT', { delay: 0 }, T);
+  const [o, t] = [await ours(), await theirs()];
+  assert.equal(t.default.totalRequests, 1, 'stored once at default');
+  assert.equal(t.fallback.totalRequests, 0, 'never sent to the other processor while unknown');
+  assert.equal(o.default!.totalRequests, 1);
+  assert.equal(o.default!.totalAmount, 42.5);
+  // Recorded with the requestedAt the processor has: the summary over a window around it agrees.
+  const lookup = await request(`${s.processors.default}/payments/${id}`);
+  const stored = JSON.parse(await lookup.body.text()) as { requestedAt: string };
+  const q = `?from=${stored.requestedAt}&to=${stored.requestedAt}`;
+  assert.equal((await call(`${api}/payments-summary${q}`, 'GET')).json().default!.totalRequests, 1);
+});

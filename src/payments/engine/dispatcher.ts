@@ -2,10 +2,11 @@
 // - the pure policy picks default, fallback or hold for the oldest waiting payment;
 // - each answer is classified by the pure outcome table; stored → recorded under that processor
 //   with the exact requestedAt sent; not stored → back to the front of the line; UNKNOWN → pinned
-//   to that processor (own retry line, same requestedAt) until a 200 or 422 settles it;
+//   to that processor (own retry line, same requestedAt); each retry first asks GET /payments/{id}
+//   there (never delayed) and sends again only when the processor says it does not have it;
 // - starts are paced (a few per timer tick, a bounded rate) so draining a backlog never starves
 //   the API of CPU: a payment can wait, a POST /payments answer cannot.
-import { classifyPayment } from '../core/outcome.js';
+import { classifyLookup, classifyPayment } from '../core/outcome.js';
 import { DEFAULT_POLICY, INITIAL_OBSERVED, isDown, observe, PROCESSORS, route, type Health, type PolicyConfig, type ProcessorName, type ProcessorState } from '../core/policy.js';
 import type { ProcessorClient } from '../processors/client.js';
 import type { PaymentRecords } from '../store/store.js';
@@ -16,6 +17,8 @@ export const STARTS_PER_TICK = 4;
 export const PUMP_TICK_MS = 2;
 /** How soon a held queue looks again. */
 export const HOLD_RECHECK_MS = 20;
+/** A pinned payment whose state could not be learned waits this long before asking again. */
+export const PINNED_RETRY_MS = 250;
 
 export interface DispatcherStats {
   queued: number;
@@ -105,7 +108,7 @@ export class Dispatcher {
     let started = 0;
     const now = this.now();
     for (const name of PROCESSORS) {
-      while (this.pinned[name].length > 0 && started < STARTS_PER_TICK && this.mayRetryPinned(name, now)) {
+      while (this.pinned[name].length > 0 && started < STARTS_PER_TICK && (this.pinned[name][0]!.notBeforeMs ?? 0) <= now && this.mayRetryPinned(name, now)) {
         void this.attempt(this.pinned[name].shift()!, name);
         started++;
       }
@@ -126,6 +129,21 @@ export class Dispatcher {
   private async attempt(p: Pending, name: ProcessorName): Promise<void> {
     const requestedAt = p.requestedAt ?? new Date(this.now()).toISOString();
     this.setInFlight(name, +1);
+    if (p.unknownAt === name) {
+      // First ask (GET is never delayed): a slow processor may have stored an attempt whose
+      // answer we gave up on. Only "absent" lets us send it again, and only there.
+      const found = classifyLookup(await this.clients[name].lookup(p.correlationId));
+      if (found !== 'absent') {
+        this.setInFlight(name, -1);
+        if (found === 'stored') this.settle(p, name, requestedAt);
+        else {
+          p.notBeforeMs = this.now() + PINNED_RETRY_MS;
+          this.pinned[name].push(p);
+        }
+        this.wake(true);
+        return;
+      }
+    }
     const t0 = this.now();
     const reply = await this.clients[name].pay(p.correlationId, p.cents, requestedAt);
     this.setInFlight(name, -1);

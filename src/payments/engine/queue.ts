@@ -12,6 +12,8 @@ export interface Pending {
    */
   unknownAt?: ProcessorName;
   requestedAt?: string;
+  /** A pinned payment is not retried before this time (epoch ms). */
+  notBeforeMs?: number;
 }
 
 /** Default backlog: about 2 minutes of the official peak rate per instance. */

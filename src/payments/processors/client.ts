@@ -57,6 +57,17 @@ export class ProcessorClient {
     }
   }
 
+  /** GET /payments/{id}: whether the processor stored it (not delayed, not failure-mode bound). */
+  async lookup(correlationId: string): Promise<Reply> {
+    try {
+      const r = await this.pool.request({ method: 'GET', path: `/payments/${correlationId}`, headersTimeout: HEALTH_TIMEOUT_MS, bodyTimeout: HEALTH_TIMEOUT_MS });
+      await r.body.dump();
+      return { kind: 'answer', status: r.statusCode };
+    } catch (err) {
+      return failure(err);
+    }
+  }
+
   /** GET /payments/service-health; undefined when it cannot be read (429, down, garbage). */
   async health(nowMs: () => number): Promise<Health | undefined> {
     try {
