@@ -1,6 +1,7 @@
 // Concurrent random transactions for the race and fault tests: every request has a unique
 // descricao, so each answer can be matched with the database rows afterwards.
 import type { Client } from './http.js';
+import { seededRandom } from '../../src/bench/core/random.js';
 import { LIMITS } from './crebito.js';
 
 export interface Sent {
@@ -13,17 +14,8 @@ export interface Sent {
   saldo?: number;
 }
 
-/** Deterministic PRNG (mulberry32) so a failing run can be replayed with its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so a failing run can be replayed with its seed. */
+export const rng = seededRandom;
 
 export interface LoadOptions {
   readonly total: number;
