@@ -15,6 +15,7 @@ interface ServeOptions {
   defaultUrl: string;
   fallbackUrl: string;
   peerSocket?: string;
+  redisSocket?: string;
   role: Role;
   socket?: string;
   port?: number;
@@ -37,6 +38,7 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--default-url <url>', '2025: the default processor').default('http://127.0.0.1:8001').env('PROCESSOR_DEFAULT_URL'))
     .addOption(new Option('--fallback-url <url>', '2025: the fallback processor').default('http://127.0.0.1:8002').env('PROCESSOR_FALLBACK_URL'))
     .addOption(new Option('--peer-socket <path>', "2025: the other instance's socket").env('RINHA_PEER_SOCKET'))
+    .addOption(new Option('--redis-socket <path>', '2025: record payments in Redis at this unix socket (default: in memory)').env('RINHA_REDIS_SOCKET'))
     .addOption(new Option('--role <role>', '2025: primary polls the health endpoints; secondary takes over if it dies').choices(['primary', 'secondary']).default('primary').env('RINHA_ROLE'))
     .addOption(new Option('--port <port>', 'listen on this loopback port').argParser(intArg('port', 1, 65535)).env('RINHA_PORT'))
     .option('--canned', 'answer fixed valid responses without a store (the latency floor)')
@@ -65,6 +67,7 @@ export function registerServe(program: Command): void {
           processors: { default: o.defaultUrl, fallback: o.fallbackUrl },
           role: o.role,
           ...(o.peerSocket === undefined ? {} : { peerSocket: o.peerSocket }),
+          ...(o.redisSocket === undefined ? {} : { redisSocket: o.redisSocket }),
         });
         console.error(`payments instance ${process.pid} (${o.role}) listening on ${describeTarget(target)}`);
         const stop = () => void p.close().then(() => process.exit(0));

@@ -1,7 +1,8 @@
 // `rinha up <system>`: start a whole competition topology locally until Ctrl-C / SIGTERM.
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { upCrebito, type BalancerChoice } from '../crebito/stack.js';
 import { upPayments } from '../payments/stack.js';
+import { PAYMENTS_STORES } from '../payments/topology.js';
 import { STORE_KINDS, type StoreKind } from '../crebito/store/store.js';
 import { choice, intArg } from './args.js';
 
@@ -18,7 +19,7 @@ export function registerUp(program: Command): void {
     .argument('<system>', 'which system: 2024 (Crébito) or 2025 (Payments)')
     .option('--default-url <url>', '2025: use this external default processor (no simulators)')
     .option('--fallback-url <url>', '2025: use this external fallback processor (no simulators)')
-    .addOption(choice('store', STORE_KINDS, 'sqlite'))
+    .addOption(new Option('--store <store>', '2024: sqlite | postgres (default sqlite); 2025: memory | redis (default memory)'))
     .addOption(choice('balancer', ['auto', 'nginx', 'builtin'] as const, 'auto'))
     .option('--port <port>', 'load balancer port', intArg('port', 1, 65535), 9999)
     .option('--run-dir <dir>', 'folder for the logs of this run (default runs/<date>-...)')
@@ -27,9 +28,11 @@ export function registerUp(program: Command): void {
     .addOption(choice('pg-data', ['memory', 'disk'] as const, 'memory'))
     .option('--pg-pool <n>', 'connections per API instance to PostgreSQL', intArg('pool', 1, 100))
     .option('--no-limits', 'do not apply the cgroup CPU/memory limits')
-    .action(async (system: string, o: { store: StoreKind; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; pgSetting: Record<string, string>; pgPool?: number; pgData: 'memory' | 'disk'; defaultUrl?: string; fallbackUrl?: string }) => {
+    .action(async (system: string, o: { store?: string; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; pgSetting: Record<string, string>; pgPool?: number; pgData: 'memory' | 'disk'; defaultUrl?: string; fallbackUrl?: string }) => {
       if (system !== '2024' && system !== '2025') throw new Error(`unknown system "${system}" (available: 2024, 2025)`);
       if ((o.defaultUrl === undefined) !== (o.fallbackUrl === undefined)) throw new Error('give both --default-url and --fallback-url, or neither');
+      const stores: readonly string[] = system === '2025' ? PAYMENTS_STORES : STORE_KINDS;
+      if (o.store !== undefined && !stores.includes(o.store)) throw new Error(`--store for ${system} must be one of: ${stores.join(', ')}`);
       // Signals are handled from the first moment: a Ctrl-C during start-up aborts it and stops
       // whatever was already started (an unhandled SIGTERM would orphan the services).
       const abort = new AbortController();
@@ -44,6 +47,7 @@ export function registerUp(program: Command): void {
         ? await upPayments({
             balancer: o.balancer,
             canned: o.canned === true,
+            ...(o.store === 'redis' ? { store: 'redis' as const } : {}),
             port: o.port,
             limits: o.limits,
             signal: abort.signal,
@@ -51,7 +55,7 @@ export function registerUp(program: Command): void {
             ...(o.defaultUrl !== undefined && o.fallbackUrl !== undefined ? { defaultUrl: o.defaultUrl, fallbackUrl: o.fallbackUrl } : {}),
           })
         : await upCrebito({
-        store: o.store,
+        store: (o.store ?? 'sqlite') as StoreKind,
         balancer: o.balancer,
         port: o.port,
         limits: o.limits,

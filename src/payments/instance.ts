@@ -10,6 +10,8 @@ import { createPaymentsHandler } from './http/handler.js';
 import { Peer } from './http/peer.js';
 import { DEFAULT_PAYMENT_TIMEOUT_MS, ProcessorClient } from './processors/client.js';
 import { MemoryRecords } from './store/memory.js';
+import { RedisRecords } from './store/redis.js';
+import type { PaymentRecords } from './store/store.js';
 
 export interface PaymentsInstanceOptions {
   readonly listen: ListenTarget;
@@ -19,6 +21,8 @@ export interface PaymentsInstanceOptions {
   readonly role: Role;
   readonly policy?: PolicyConfig;
   readonly queueCapacity?: number;
+  /** Where processed payments are recorded: this instance's memory (default) or a Redis socket. */
+  readonly redisSocket?: string;
   readonly log?: (m: string) => void;
 }
 
@@ -42,7 +46,7 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
     default: new ProcessorClient({ name: 'default', url: o.processors.default, connections: policy.maxInFlight.default, paymentTimeoutMs: DEFAULT_PAYMENT_TIMEOUT_MS }),
     fallback: new ProcessorClient({ name: 'fallback', url: o.processors.fallback, connections: policy.maxInFlight.fallback, paymentTimeoutMs: DEFAULT_PAYMENT_TIMEOUT_MS }),
   };
-  const records = new MemoryRecords();
+  const records: PaymentRecords = o.redisSocket === undefined ? new MemoryRecords() : new RedisRecords({ socket: o.redisSocket });
   const dispatcher = new Dispatcher(new PaymentQueue(o.queueCapacity), clients, records, policy, log);
   const peer = o.peerSocket === undefined ? undefined : new Peer(o.peerSocket);
   const poller = new HealthPoller(o.role, clients, (name, h) => dispatcher.setHealth(name, h), peer);
@@ -56,7 +60,7 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
       poller.stop();
       dispatcher.close();
       await closeServer(server);
-      await Promise.all([clients.default.close(), clients.fallback.close(), peer?.close()]);
+      await Promise.all([clients.default.close(), clients.fallback.close(), peer?.close(), records.close()]);
     },
   };
 }

@@ -1,6 +1,7 @@
 // `rinha up 2025`: the processors (the two simulators on 8001/8002, or external ones given by
 // URL), two API instances on unix sockets that know each other, and the load balancer on 9999.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { projectPath } from '../paths.js';
@@ -8,7 +9,22 @@ import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
 import { httpStatus } from '../stack/probe.js';
 import { Stack, waitUntil } from '../stack/stack.js';
 import { nodeHeapMB, service } from '../stack/topology.js';
-import { PAYMENTS_APIS, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, SIMULATOR_LIMITS, SIMULATORS } from './topology.js';
+import { PAYMENTS_APIS, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, SIMULATOR_LIMITS, SIMULATORS, type PaymentsStoreKind } from './topology.js';
+
+/** Readiness of a Redis server on a unix socket: PING answers +PONG. */
+function redisPing(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = net.connect(socket);
+    const done = (ok: boolean) => {
+      c.destroy();
+      resolve(ok);
+    };
+    c.setTimeout(500, () => done(false));
+    c.once('error', () => done(false));
+    c.once('connect', () => c.write('PING\r\n'));
+    c.once('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
+}
 
 export interface PaymentsUpOptions {
   readonly port?: number;
@@ -22,6 +38,8 @@ export interface PaymentsUpOptions {
   readonly simulatorPorts?: readonly [number, number];
   /** API instances answer canned responses (the latency floor of this topology). */
   readonly canned?: boolean;
+  /** Where payments are recorded: each instance's memory (default) or a Redis server. */
+  readonly store?: PaymentsStoreKind;
   readonly log?: (m: string) => void;
   readonly signal?: AbortSignal;
 }
@@ -65,6 +83,20 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       }
       processors = { default: `http://127.0.0.1:${ports[0]}`, fallback: `http://127.0.0.1:${ports[1]}` };
     }
+    let redisSocket: string | undefined;
+    if (o.store === 'redis' && !o.canned) {
+      const bin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((b) => existsSync(b));
+      if (bin === undefined) throw new Error('redis-server is not installed (apt-get install redis-server)');
+      const sock = path.join(tmp, 'redis.sock');
+      const limits = service(PAYMENTS_TOPOLOGY, 'redis').limits;
+      const maxmemory = Math.floor(limits.memoryMB * 0.8);
+      const redis = stack.launch(
+        { name: 'redis', command: bin, args: ['--port', '0', '--unixsocket', sock, '--unixsocketperm', '777', '--save', '', '--appendonly', 'no', '--maxmemory', `${maxmemory}mb`, '--maxmemory-policy', 'noeviction'] },
+        limits,
+      );
+      await wait('redis', () => redisPing(sock), redis);
+      redisSocket = sock;
+    }
     const sockets = PAYMENTS_APIS.map((name) => path.join(tmp, `${name}.sock`));
     for (const [i, name] of PAYMENTS_APIS.entries()) {
       const limits = service(PAYMENTS_TOPOLOGY, name).limits;
@@ -88,6 +120,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
             '--fallback-url',
             processors.fallback,
             ...(o.canned ? ['--canned'] : []),
+            ...(redisSocket === undefined ? [] : ['--redis-socket', redisSocket]),
           ],
           env: { ...process.env, NODE_ENV: 'production' },
         },
@@ -105,7 +138,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       log,
     });
     await wait('load balancer', async () => (await httpStatus({ port }, '/payments-summary')) === 200, lb);
-    log(`ready: http://127.0.0.1:${port} (payments, ${o.canned ? 'CANNED responses' : 'memory store'}, balancer ${kind})`);
+    log(`ready: http://127.0.0.1:${port} (payments, ${o.canned ? 'CANNED responses' : `${o.store ?? 'memory'} store`}, balancer ${kind})`);
     return { stack, port, runDir, processors, stop };
   } catch (err) {
     await stop();

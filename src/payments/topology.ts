@@ -10,10 +10,15 @@ export const PAYMENTS_TOPOLOGY: Topology = {
   port: 9999,
   services: [
     { name: 'lb', role: 'lb', limits: { cpus: 0.2, memoryMB: 30 } },
-    { name: 'api1', role: 'api', limits: { cpus: 0.65, memoryMB: 160 } },
-    { name: 'api2', role: 'api', limits: { cpus: 0.65, memoryMB: 160 } },
+    { name: 'api1', role: 'api', limits: { cpus: 0.6, memoryMB: 145 } },
+    { name: 'api2', role: 'api', limits: { cpus: 0.6, memoryMB: 145 } },
+    // Budgeted always, started only with --store redis (the memory store leaves it unused).
+    { name: 'redis', role: 'cache', limits: { cpus: 0.1, memoryMB: 30 } },
   ],
 };
+
+export type PaymentsStoreKind = 'memory' | 'redis';
+export const PAYMENTS_STORES: readonly PaymentsStoreKind[] = ['memory', 'redis'];
 
 export const PAYMENTS_APIS = ['api1', 'api2'] as const;
 

@@ -1,6 +1,6 @@
 // The payments backend through nginx against the real simulators: the summary matches the
 // processors', a repeated correlationId is charged once, and a failing default loses nothing.
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -10,12 +10,16 @@ import { request } from 'undici';
 import { upPayments, type PaymentsStack } from '../../src/payments/stack.js';
 import { waitUntil } from '../../src/stack/stack.js';
 
+const T = { 'x-rinha-token': '123' };
+const PORTS = { memory: [19990, 18801, 18802], redis: [19992, 18803, 18804] } as const;
+
+for (const store of ['memory', 'redis'] as const) describe(`payments stack, ${store} store`, () => {
 let s: PaymentsStack;
 let api: string;
-const T = { 'x-rinha-token': '123' };
 
 before(async () => {
-  s = await upPayments({ port: 19990, simulatorPorts: [18801, 18802], runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-pay-')), log: () => {} });
+  const [port, d, f] = PORTS[store];
+  s = await upPayments({ store, port, simulatorPorts: [d, f], runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-pay-')), log: () => {} });
   api = `http://127.0.0.1:${s.port}`;
 });
 after(async () => {
@@ -114,4 +118,5 @@ test('a processor slower than our timeout: the unknown payment is retried only t
   const stored = JSON.parse(await lookup.body.text()) as { requestedAt: string };
   const q = `?from=${stored.requestedAt}&to=${stored.requestedAt}`;
   assert.equal((await call(`${api}/payments-summary${q}`, 'GET')).json().default!.totalRequests, 1);
+});
 });

@@ -17,6 +17,8 @@ export const STARTS_PER_TICK = 4;
 export const PUMP_TICK_MS = 2;
 /** How soon a held queue looks again. */
 export const HOLD_RECHECK_MS = 20;
+/** A failed write to the store is retried this often. */
+export const RECORD_RETRY_MS = 100;
 /** A pinned payment whose state could not be learned waits this long before asking again. */
 export const PINNED_RETRY_MS = 250;
 
@@ -177,7 +179,12 @@ export class Dispatcher {
   }
 
   private settle(p: Pending, name: ProcessorName, requestedAt: string): void {
-    this.records.record(name, p.correlationId, p.cents, Date.parse(requestedAt));
     this.stored[name]++;
+    this.records.record(name, p.correlationId, p.cents, Date.parse(requestedAt)).catch((err: Error) => {
+      // The processor has it: the record must not be lost. Retry until the store answers.
+      this.log(`recording ${p.correlationId} failed (${err.message}); retrying`);
+      setTimeout(() => this.settle({ ...p }, name, requestedAt), RECORD_RETRY_MS).unref();
+      this.stored[name]--;
+    });
   }
 }

@@ -51,9 +51,15 @@ export function createPaymentsHandler(o: PaymentsHandlerOptions) {
   async function summary(res: ServerResponse, url: URL, includePeer: boolean): Promise<void> {
     const r = range(url);
     if (!r.ok) return sendError(res, 400, 'from and to must be ISO-8601 date-times');
-    let s = o.records.localSummary(r.from, r.to);
+    let s: Summary;
+    try {
+      s = await o.records.summary(r.from, r.to);
+    } catch (err) {
+      log(`summary: ${(err as Error).message}`);
+      return sendError(res, 503, 'store unavailable');
+    }
     if (!includePeer) return sendJson(res, 200, summaryJson(s));
-    if (o.peer !== undefined) {
+    if (o.peer !== undefined && !o.records.shared) {
       const theirs = await o.peer.summary(url.search);
       if (theirs === undefined) return sendError(res, 503, 'the other instance did not answer; the summary would be partial');
       s = addSummaries(s, theirs);
@@ -62,8 +68,9 @@ export function createPaymentsHandler(o: PaymentsHandlerOptions) {
   }
 
   async function purge(res: ServerResponse, includePeer: boolean): Promise<void> {
-    o.records.purgeLocal();
     o.dispatcher.purge();
+    // A shared store is purged once, by whoever got the request; the peer drops its queue only.
+    if (includePeer || !o.records.shared) await o.records.purge();
     if (includePeer && o.peer !== undefined && !(await o.peer.purge())) log('purge: the other instance did not answer');
     sendJson(res, 200, '{"message":"purged"}');
   }

@@ -6,19 +6,22 @@ import type { ProcessorName } from '../core/policy.js';
 import type { PaymentRecords, Summary } from './store.js';
 
 export class MemoryRecords implements PaymentRecords {
+  readonly shared = false;
   private readonly ledgers: Record<ProcessorName, PaymentLedger> = { default: new PaymentLedger(), fallback: new PaymentLedger() };
 
-  record(processor: ProcessorName, correlationId: string, cents: number, requestedAtMs: number): void {
+  async record(processor: ProcessorName, correlationId: string, cents: number, requestedAtMs: number): Promise<void> {
     const r = this.ledgers[processor].add(correlationId, cents, requestedAtMs);
     if (r === 'full') throw new Error(`memory store full (${this.ledgers[processor].maxPayments} payments)`);
   }
 
-  localSummary(fromMs?: number, toMs?: number): Summary {
+  async summary(fromMs?: number, toMs?: number): Promise<Summary> {
     return { default: this.ledgers.default.summary(fromMs, toMs), fallback: this.ledgers.fallback.summary(fromMs, toMs) };
   }
 
-  purgeLocal(): void {
+  async purge(): Promise<void> {
     this.ledgers.default.purge();
     this.ledgers.fallback.purge();
   }
+
+  async close(): Promise<void> {}
 }

@@ -10,11 +10,14 @@ export interface Totals {
 export type Summary = Readonly<Record<ProcessorName, Totals>>;
 
 export interface PaymentRecords {
+  /** True when every instance reads the same records (Redis); false when each keeps its own. */
+  readonly shared: boolean;
   /** Records a payment the processor stored, with the exact requestedAt it was sent with. */
-  record(processor: ProcessorName, correlationId: string, cents: number, requestedAtMs: number): void;
-  /** This instance's records in [from, to] (inclusive; a missing bound means unbounded). */
-  localSummary(fromMs?: number, toMs?: number): Summary;
-  purgeLocal(): void;
+  record(processor: ProcessorName, correlationId: string, cents: number, requestedAtMs: number): Promise<void>;
+  /** Records in [from, to] (inclusive; a missing bound means unbounded): this instance's, or all if shared. */
+  summary(fromMs?: number, toMs?: number): Promise<Summary>;
+  purge(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Renders the contract's JSON with exact decimal amounts. */
