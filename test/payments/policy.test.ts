@@ -28,6 +28,8 @@ test('down: by fresh failing health (unless a payment was stored since), or by c
   assert.equal(isDown(st({ lastStoredAtMs: NOW - 10 }, failingHealth), NOW, cfg), false, 'a stored payment after the reading wins');
   assert.equal(isDown(downByOutcomes, NOW, cfg), true);
   assert.equal(isDown(st({ consecutiveNotStored: 2 }), NOW, cfg), false);
+  assert.equal(isDown(st({ consecutiveNotStored: 9, lastNotStoredAtMs: NOW - 3000 }, { failing: false, minResponseTimeMs: 0, atMs: NOW - 1000 }), NOW, cfg), false, 'a healthy reading after the refusals: up again');
+  assert.equal(isDown(st({ consecutiveNotStored: 9, lastNotStoredAtMs: NOW - 500 }, { failing: false, minResponseTimeMs: 0, atMs: NOW - 1000 }), NOW, cfg), true, 'refusals after the reading: still down');
 });
 
 // Every processor condition × the oldest payment's wait.
@@ -46,6 +48,8 @@ test('route: table of processor conditions', () => {
     ['default down, long wait, fallback fast: fallback', downByOutcomes, up, cfg.fallbackAfterWaitMs, 'fallback'],
     ['default down, long wait, fallback slow: hold', downByOutcomes, slowFallback, 60_000, 'hold'],
     ['both down: hold', downByOutcomes, downByOutcomes, 60_000, 'hold'],
+    ['default down, fallback down long enough: probe fallback', downByOutcomes, probing, 60_000, 'fallback'],
+    ['default down, fallback probe in flight: hold', downByOutcomes, probeInFlight, 60_000, 'hold'],
     ['default down by health, fallback fine, long wait', st({ lastNotStoredAtMs: NOW - 10 }, failingHealth), up, 60_000, 'fallback'],
     ['default down long enough: probe it', probing, up, 0, 'default'],
     ['probe already in flight: no second probe', probeInFlight, up, 0, 'hold'],

@@ -7,7 +7,8 @@
 //   2. while default is down, one real payment at a time probes it (a 500 stores nothing, so a
 //      probe is free) — it is back as soon as one is stored;
 //   3. fallback only for payments that have waited long enough that holding them longer risks
-//      more than the 10 points fallback costs, and only while fallback is up and fast;
+//      more than the 10 points fallback costs (a payment still held when the run ends earns
+//      nothing), and only while fallback is up and fast — or as its probe when it is down;
 //   4. otherwise hold.
 // State comes from the health endpoint (when fresh) AND from the outcomes of real payments.
 
@@ -57,7 +58,7 @@ export const DEFAULT_POLICY: PolicyConfig = {
   downAfterConsecutive: 3,
   probeEveryMs: 250,
   healthFreshMs: 7_000,
-  fallbackAfterWaitMs: 8_000,
+  fallbackAfterWaitMs: 300,
   fallbackMaxLatencyMs: 250,
 };
 
@@ -77,9 +78,18 @@ export function observe(o: Observed, outcome: PaymentOutcome, latencyMs: number,
 
 export function isDown(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
   const h = s.health;
-  // A payment stored after the health reading outranks it: the processor has recovered.
-  const healthSaysDown = h !== undefined && h.failing && nowMs - h.atMs <= cfg.healthFreshMs && s.observed.lastStoredAtMs < h.atMs;
-  return healthSaysDown || s.observed.consecutiveNotStored >= cfg.downAfterConsecutive;
+  const fresh = h !== undefined && nowMs - h.atMs <= cfg.healthFreshMs;
+  // Whichever is newer wins: a payment stored after a "failing" reading means it recovered; a
+  // "healthy" reading after the last refused payment means the refusals are over.
+  const healthSaysDown = fresh && h.failing && s.observed.lastStoredAtMs < h.atMs;
+  const healthSaysUpSinceRefusals = fresh && !h.failing && h.atMs > s.observed.lastNotStoredAtMs;
+  const outcomesSayDown = s.observed.consecutiveNotStored >= cfg.downAfterConsecutive && !healthSaysUpSinceRefusals;
+  return healthSaysDown || outcomesSayDown;
+}
+
+/** A down processor may take one real payment as a probe (a refusal stores nothing). */
+function mayProbe(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
+  return s.observed.inFlight === 0 && nowMs - s.observed.lastNotStoredAtMs >= cfg.probeEveryMs;
 }
 
 /** Expected latency: the larger of what the health endpoint promises and what we measured. */
@@ -95,16 +105,11 @@ export function route(nowMs: number, oldestWaitMs: number, st: Readonly<Record<P
   const d = st.default;
   const dDown = isDown(d, nowMs, cfg);
   if (!dDown && d.observed.inFlight < cfg.maxInFlight.default) return 'default';
-  if (dDown && d.observed.inFlight === 0 && nowMs - d.observed.lastNotStoredAtMs >= cfg.probeEveryMs) return 'default';
+  if (dDown && mayProbe(d, nowMs, cfg)) return 'default';
   const f = st.fallback;
-  if (
-    dDown &&
-    oldestWaitMs >= cfg.fallbackAfterWaitMs &&
-    !isDown(f, nowMs, cfg) &&
-    f.observed.inFlight < cfg.maxInFlight.fallback &&
-    expectedLatencyMs(f, nowMs, cfg) <= cfg.fallbackMaxLatencyMs
-  ) {
-    return 'fallback';
-  }
+  if (!dDown || oldestWaitMs < cfg.fallbackAfterWaitMs) return 'hold';
+  const fDown = isDown(f, nowMs, cfg);
+  if (fDown) return mayProbe(f, nowMs, cfg) ? 'fallback' : 'hold';
+  if (f.observed.inFlight < cfg.maxInFlight.fallback && expectedLatencyMs(f, nowMs, cfg) <= cfg.fallbackMaxLatencyMs) return 'fallback';
   return 'hold';
 }
