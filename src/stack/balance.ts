@@ -11,6 +11,12 @@ import { nodeHeapMB } from './topology.js';
 
 export type BalancerChoice = 'auto' | 'nginx' | 'builtin';
 
+/**
+ * Node cannot start within nginx's 20-30 MB (its baseline is about 40 MB): the built-in balancer,
+ * a fallback for machines without nginx, gets at least this much, and the runner says so.
+ */
+export const BUILTIN_BALANCER_MIN_MB = 80;
+
 export interface LaunchBalancerOptions {
   readonly choice: BalancerChoice;
   readonly port: number;
@@ -41,6 +47,10 @@ export function launchBalancer(stack: Stack, o: LaunchBalancerOptions): { servic
     );
     return { service: stack.launch({ name: 'lb', command: nginx, args: ['-e', 'stderr', '-p', o.runtimeDir, '-c', conf] }, o.limits), kind: 'nginx' };
   }
-  const args = [`--max-old-space-size=${nodeHeapMB(o.limits)}`, projectPath('bin', 'rinha.js'), 'balancer', '--port', String(o.port), ...o.sockets.flatMap((s) => ['--upstream', s])];
-  return { service: stack.launch({ name: 'lb', command: process.execPath, args }, o.limits), kind: 'builtin' };
+  const limits = { cpus: o.limits.cpus, memoryMB: Math.max(o.limits.memoryMB, BUILTIN_BALANCER_MIN_MB) };
+  if (limits.memoryMB !== o.limits.memoryMB) {
+    o.log(`built-in balancer: memory limit raised from ${o.limits.memoryMB} to ${limits.memoryMB} MB (Node needs it); the stack exceeds the competition budget by the difference`);
+  }
+  const args = [`--max-old-space-size=${nodeHeapMB(limits)}`, projectPath('bin', 'rinha.js'), 'balancer', '--port', String(o.port), ...o.sockets.flatMap((s) => ['--upstream', s])];
+  return { service: stack.launch({ name: 'lb', command: process.execPath, args }, limits), kind: 'builtin' };
 }
