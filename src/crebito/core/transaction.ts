@@ -1,6 +1,8 @@
 // Validation of POST /clientes/{id}/transacoes bodies, exactly per the 2024/Q1 contract.
 // Pure: no I/O, no clock. Every rejection carries a message for the 422 body.
 
+import { parseJsonObject } from '../../shared/json.js';
+
 export type Tipo = 'c' | 'd';
 
 export interface TransactionRequest {
@@ -57,11 +59,6 @@ export function validateTransaction(body: unknown): Parsed<TransactionRequest> {
 
 /** Parses and validates a raw request body. Malformed JSON is an invalid payload, never a crash. */
 export function parseTransaction(raw: string): Parsed<TransactionRequest> {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return invalid('malformed JSON');
-  }
-  return validateTransaction(body);
+  const parsed = parseJsonObject(raw);
+  return parsed.ok ? validateTransaction(parsed.value) : parsed;
 }

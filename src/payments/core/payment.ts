@@ -1,5 +1,6 @@
 // Validation of the backend's POST /payments body (2025 contract). Bad input is a 4xx with a
 // clear message and is never forwarded.
+import { parseJsonObject } from '../../shared/json.js';
 import { toCents } from '../../shared/money.js';
 import { MAX_AMOUNT_CENTS } from '../../shared/payment-ledger.js';
 
@@ -20,14 +21,9 @@ export { MAX_AMOUNT_CENTS };
 const bad = (error: string): Parsed<never> => ({ ok: false, error });
 
 export function parsePaymentRequest(raw: string): Parsed<PaymentRequest> {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return bad('malformed JSON');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return bad('body must be a JSON object');
-  const { correlationId, amount } = body as Record<string, unknown>;
+  const parsed = parseJsonObject(raw);
+  if (!parsed.ok) return parsed;
+  const { correlationId, amount } = parsed.value;
   if (correlationId === undefined) return bad('correlationId is required');
   if (typeof correlationId !== 'string' || !UUID.test(correlationId)) return bad('correlationId must be a UUID');
   if (amount === undefined) return bad('amount is required');

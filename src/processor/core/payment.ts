@@ -1,5 +1,6 @@
 // Validation of the processor's POST /payments body. Invalid input is a 400 with a message.
 import { MAX_AMOUNT_CENTS } from '../../shared/payment-ledger.js';
+import { parseJsonObject } from '../../shared/json.js';
 import { toCents } from '../../shared/money.js';
 
 export interface PaymentRequest {
@@ -26,14 +27,9 @@ export function parseInstant(text: string): number | undefined {
 }
 
 export function parsePayment(raw: string): Parsed<PaymentRequest> {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return bad('malformed JSON');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return bad('body must be a JSON object');
-  const { correlationId, amount, requestedAt } = body as Record<string, unknown>;
+  const parsed = parseJsonObject(raw);
+  if (!parsed.ok) return parsed;
+  const { correlationId, amount, requestedAt } = parsed.value;
   if (typeof correlationId !== 'string' || !UUID.test(correlationId)) return bad('correlationId must be a UUID');
   if (typeof amount !== 'number') return bad('amount must be a number');
   const cents = toCents(amount);
