@@ -16,6 +16,8 @@ interface ServeOptions {
   fallbackUrl: string;
   peerSocket?: string;
   redisSocket?: string;
+  durable?: boolean;
+  instanceName?: string;
   role: Role;
   socket?: string;
   port?: number;
@@ -39,6 +41,8 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--fallback-url <url>', '2025: the fallback processor').default('http://127.0.0.1:8002').env('PROCESSOR_FALLBACK_URL'))
     .addOption(new Option('--peer-socket <path>', "2025: the other instance's socket").env('RINHA_PEER_SOCKET'))
     .addOption(new Option('--redis-socket <path>', '2025: record payments in Redis at this unix socket (default: in memory)').env('RINHA_REDIS_SOCKET'))
+    .addOption(new Option('--durable', '2025: accepted payments go through a Redis stream and survive kill -9 (needs --redis-socket)').env('RINHA_DURABLE'))
+    .addOption(new Option('--instance-name <name>', '2025: unique among the instances and stable across restarts (default: the host name)').env('RINHA_INSTANCE_NAME'))
     .addOption(new Option('--role <role>', '2025: primary polls the health endpoints; secondary takes over if it dies').choices(['primary', 'secondary']).default('primary').env('RINHA_ROLE'))
     .addOption(new Option('--port <port>', 'listen on this loopback port').argParser(intArg('port', 1, 65535)).env('RINHA_PORT'))
     .option('--canned', 'answer fixed valid responses without a store (the latency floor)')
@@ -68,8 +72,10 @@ export function registerServe(program: Command): void {
           role: o.role,
           ...(o.peerSocket === undefined ? {} : { peerSocket: o.peerSocket }),
           ...(o.redisSocket === undefined ? {} : { redisSocket: o.redisSocket }),
+          ...(o.durable ? { durable: true } : {}),
+          ...(o.instanceName === undefined ? {} : { name: o.instanceName }),
         });
-        console.error(`payments instance ${process.pid} (${o.role}) listening on ${describeTarget(target)}`);
+        console.error(`payments instance ${process.pid} (${o.redisSocket === undefined ? o.role : 'poller elected in Redis'}${o.durable ? ', durable' : ''}) listening on ${describeTarget(target)}`);
         const stop = () => void p.close().then(() => process.exit(0));
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);

@@ -24,15 +24,18 @@ export function registerUp(program: Command): void {
     .option('--port <port>', 'load balancer port', intArg('port', 1, 65535), 9999)
     .option('--run-dir <dir>', 'folder for the logs of this run (default runs/<date>-...)')
     .option('--canned', 'API instances answer fixed responses without a store: the latency floor')
+    .option('--durable', '2025: accepted payments go through a Redis stream and survive kill -9 of an instance (implies --store redis)')
     .option('--pg-setting <name=value>', 'PostgreSQL setting over the topology\'s (repeat)', parseSetting, {} as Record<string, string>)
     .addOption(choice('pg-data', ['memory', 'disk'] as const, 'memory'))
     .option('--pg-pool <n>', 'connections per API instance to PostgreSQL', intArg('pool', 1, 100))
     .option('--no-limits', 'do not apply the cgroup CPU/memory limits')
-    .action(async (system: string, o: { store?: string; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; pgSetting: Record<string, string>; pgPool?: number; pgData: 'memory' | 'disk'; defaultUrl?: string; fallbackUrl?: string }) => {
+    .action(async (system: string, o: { store?: string; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; durable?: boolean; pgSetting: Record<string, string>; pgPool?: number; pgData: 'memory' | 'disk'; defaultUrl?: string; fallbackUrl?: string }) => {
       if (system !== '2024' && system !== '2025') throw new Error(`unknown system "${system}" (available: 2024, 2025)`);
       if ((o.defaultUrl === undefined) !== (o.fallbackUrl === undefined)) throw new Error('give both --default-url and --fallback-url, or neither');
       const stores: readonly string[] = system === '2025' ? PAYMENTS_STORES : STORE_KINDS;
       if (o.store !== undefined && !stores.includes(o.store)) throw new Error(`--store for ${system} must be one of: ${stores.join(', ')}`);
+      if (o.durable && system !== '2025') throw new Error('--durable is a 2025 option');
+      if (o.durable && o.store === 'memory') throw new Error('--durable keeps accepted payments in Redis: it cannot run with --store memory');
       // Signals are handled from the first moment: a Ctrl-C during start-up aborts it and stops
       // whatever was already started (an unhandled SIGTERM would orphan the services).
       const abort = new AbortController();
@@ -47,7 +50,8 @@ export function registerUp(program: Command): void {
         ? await upPayments({
             balancer: o.balancer,
             canned: o.canned === true,
-            ...(o.store === 'redis' ? { store: 'redis' as const } : {}),
+            ...(o.store === 'redis' || o.durable ? { store: 'redis' as const } : {}),
+            durable: o.durable === true,
             port: o.port,
             limits: o.limits,
             signal: abort.signal,

@@ -1,16 +1,22 @@
-// One Payments API instance: queue + dispatcher + processor clients + health poller + HTTP.
+// One Payments API instance: queue + dispatcher + processor clients + health poller + HTTP,
+// and with Redis: shared records, the elected health poller and (--durable) the durable log.
 import type { Server } from 'node:http';
+import os from 'node:os';
+import type { Redis } from 'ioredis';
 import { closeServer, listen, type ListenTarget } from '../http/listen.js';
 import { DEFAULT_POLICY, type PolicyConfig, type ProcessorName } from './core/policy.js';
 import { Dispatcher } from './engine/dispatcher.js';
-import { HealthPoller, type Role } from './engine/health.js';
+import { HealthPoller, PeerCoordinator, type HealthCoordinator, type Role } from './engine/health.js';
 import { PaymentQueue } from './engine/queue.js';
 import { createCannedPaymentsHandler } from './http/canned.js';
 import { createPaymentsHandler } from './http/handler.js';
 import { Peer } from './http/peer.js';
 import { DEFAULT_PAYMENT_TIMEOUT_MS, ProcessorClient } from './processors/client.js';
+import { DurableLog, READ_BATCH } from './store/durable-log.js';
 import { MemoryRecords } from './store/memory.js';
 import { RedisRecords } from './store/redis.js';
+import { openRedis } from './store/redis-client.js';
+import { RedisElection } from './store/redis-election.js';
 import type { PaymentRecords } from './store/store.js';
 
 export interface PaymentsInstanceOptions {
@@ -18,11 +24,16 @@ export interface PaymentsInstanceOptions {
   readonly processors: Readonly<Record<ProcessorName, string>>;
   /** The other instance's socket (summary merge, purge, health sharing, fail-over). */
   readonly peerSocket?: string;
+  /** Without Redis: whether this instance polls the health endpoints (primary) or stands by. */
   readonly role: Role;
   readonly policy?: PolicyConfig;
   readonly queueCapacity?: number;
   /** Where processed payments are recorded: this instance's memory (default) or a Redis socket. */
   readonly redisSocket?: string;
+  /** Accepted payments go through a Redis stream and survive kill -9 (needs redisSocket). */
+  readonly durable?: boolean;
+  /** Unique among the instances, stable across a restart (lock owner, durable consumer). */
+  readonly name?: string;
   readonly log?: (m: string) => void;
 }
 
@@ -36,31 +47,57 @@ export interface RunningPayments {
   readonly server: Server;
   readonly dispatcher: Dispatcher;
   readonly poller: HealthPoller;
+  readonly durable?: DurableLog;
   close(): Promise<void>;
 }
 
 export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise<RunningPayments> {
   const log = o.log ?? ((m: string) => console.error(m));
   const policy = o.policy ?? DEFAULT_POLICY;
+  const name = o.name ?? `${os.hostname()}-${process.pid}`;
+  if (o.durable && o.redisSocket === undefined) throw new Error('--durable needs Redis (--redis-socket)');
   const clients = {
     default: new ProcessorClient({ name: 'default', url: o.processors.default, connections: policy.maxInFlight.default, paymentTimeoutMs: DEFAULT_PAYMENT_TIMEOUT_MS }),
     fallback: new ProcessorClient({ name: 'fallback', url: o.processors.fallback, connections: policy.maxInFlight.fallback, paymentTimeoutMs: DEFAULT_PAYMENT_TIMEOUT_MS }),
   };
-  const records: PaymentRecords = o.redisSocket === undefined ? new MemoryRecords() : new RedisRecords({ socket: o.redisSocket });
-  const dispatcher = new Dispatcher(new PaymentQueue(o.queueCapacity), clients, records, policy, log);
+  const redis: Redis | undefined = o.redisSocket === undefined ? undefined : openRedis({ socket: o.redisSocket });
+  const records: PaymentRecords = redis === undefined ? new MemoryRecords() : new RedisRecords(redis);
+  const queue = new PaymentQueue(o.queueCapacity);
+  // Reads only while a whole batch fits, so adopt() never goes past its slack.
+  const durable = o.durable && redis !== undefined ? new DurableLog({ redis, consumer: name, room: () => queue.room - READ_BATCH, log }) : undefined;
+  const dispatcher = new Dispatcher(queue, clients, records, policy, log, Date.now, durable);
   const peer = o.peerSocket === undefined ? undefined : new Peer(o.peerSocket);
-  const poller = new HealthPoller(o.role, clients, (name, h) => dispatcher.setHealth(name, h), peer);
-  const server = await listen(createPaymentsHandler({ dispatcher, records, ...(peer ? { peer } : {}), onPeerHealth: (n, h) => poller.heard(n, h), log }), o.listen);
+  const peerCoordinator = redis === undefined ? new PeerCoordinator(o.role, peer, Date.now()) : undefined;
+  const coordinator: HealthCoordinator = peerCoordinator ?? new RedisElection(redis!, name);
+  const poller = new HealthPoller(coordinator, clients, (n, h) => dispatcher.setHealth(n, h), log);
+  const server = await listen(
+    createPaymentsHandler({
+      dispatcher,
+      records,
+      ...(durable ? { durable } : {}),
+      ...(peer ? { peer } : {}),
+      onPeerHealth: (n, h) => {
+        peerCoordinator?.heardFromPeer(Date.now());
+        poller.heard(n, h);
+      },
+      log,
+    }),
+    o.listen,
+  );
+  await durable?.start((p) => dispatcher.adopt(p));
   poller.start();
   return {
     server,
     dispatcher,
     poller,
+    ...(durable ? { durable } : {}),
     async close() {
-      poller.stop();
+      await poller.stop();
       dispatcher.close();
       await closeServer(server);
+      await durable?.close();
       await Promise.all([clients.default.close(), clients.fallback.close(), peer?.close(), records.close()]);
+      redis?.disconnect();
     },
   };
 }

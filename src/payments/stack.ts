@@ -40,6 +40,8 @@ export interface PaymentsUpOptions {
   readonly canned?: boolean;
   /** Where payments are recorded: each instance's memory (default) or a Redis server. */
   readonly store?: PaymentsStoreKind;
+  /** Accepted payments go through a Redis stream (implies the Redis store). */
+  readonly durable?: boolean;
   readonly log?: (m: string) => void;
   readonly signal?: AbortSignal;
 }
@@ -49,6 +51,8 @@ export interface PaymentsStack {
   readonly port: number;
   readonly runDir: string;
   readonly processors: { readonly default: string; readonly fallback: string };
+  /** The Redis socket, when the stack runs one. */
+  readonly redisSocket?: string;
   stop(): Promise<void>;
 }
 
@@ -84,7 +88,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       processors = { default: `http://127.0.0.1:${ports[0]}`, fallback: `http://127.0.0.1:${ports[1]}` };
     }
     let redisSocket: string | undefined;
-    if (o.store === 'redis' && !o.canned) {
+    if ((o.store === 'redis' || o.durable) && !o.canned) {
       const bin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((b) => existsSync(b));
       if (bin === undefined) throw new Error('redis-server is not installed (apt-get install redis-server)');
       const sock = path.join(tmp, 'redis.sock');
@@ -120,7 +124,10 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
             '--fallback-url',
             processors.fallback,
             ...(o.canned ? ['--canned'] : []),
+            '--instance-name',
+            name,
             ...(redisSocket === undefined ? [] : ['--redis-socket', redisSocket]),
+            ...(o.durable && !o.canned ? ['--durable'] : []),
           ],
           env: { ...process.env, NODE_ENV: 'production' },
         },
@@ -138,8 +145,8 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       log,
     });
     await wait('load balancer', async () => (await httpStatus({ port }, '/payments-summary')) === 200, lb);
-    log(`ready: http://127.0.0.1:${port} (payments, ${o.canned ? 'CANNED responses' : `${o.store ?? 'memory'} store`}, balancer ${kind})`);
-    return { stack, port, runDir, processors, stop };
+    log(`ready: http://127.0.0.1:${port} (payments, ${o.canned ? 'CANNED responses' : `${redisSocket === undefined ? 'memory' : 'redis'} store${o.durable ? ', durable' : ''}`}, balancer ${kind})`);
+    return { stack, port, runDir, processors, ...(redisSocket === undefined ? {} : { redisSocket }), stop };
   } catch (err) {
     await stop();
     throw err;

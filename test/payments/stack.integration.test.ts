@@ -11,15 +11,15 @@ import { upPayments, type PaymentsStack } from '../../src/payments/stack.js';
 import { waitUntil } from '../../src/stack/stack.js';
 
 const T = { 'x-rinha-token': '123' };
-const PORTS = { memory: [19990, 18801, 18802], redis: [19992, 18803, 18804] } as const;
+const PORTS = { memory: [19990, 18801, 18802], redis: [19992, 18803, 18804], durable: [19993, 18805, 18806] } as const;
 
-for (const store of ['memory', 'redis'] as const) describe(`payments stack, ${store} store`, () => {
+for (const mode of ['memory', 'redis', 'durable'] as const) describe(`payments stack, ${mode === 'durable' ? 'redis store, durable' : `${mode} store`}`, () => {
 let s: PaymentsStack;
 let api: string;
 
 before(async () => {
-  const [port, d, f] = PORTS[store];
-  s = await upPayments({ store, port, simulatorPorts: [d, f], runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-pay-')), log: () => {} });
+  const [port, d, f] = PORTS[mode];
+  s = await upPayments({ store: mode === 'memory' ? 'memory' : 'redis', durable: mode === 'durable', port, simulatorPorts: [d, f], runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-pay-')), log: () => {} });
   api = `http://127.0.0.1:${s.port}`;
 });
 after(async () => {

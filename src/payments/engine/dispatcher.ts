@@ -10,6 +10,7 @@ import { classifyLookup, classifyPayment } from '../core/outcome.js';
 import { DEFAULT_POLICY, INITIAL_OBSERVED, isDown, observe, PROCESSORS, route, type Health, type PolicyConfig, type ProcessorName, type ProcessorState } from '../core/policy.js';
 import type { ProcessorClient } from '../processors/client.js';
 import type { PaymentRecords } from '../store/store.js';
+import type { Journal } from './journal.js';
 import { PaymentQueue, type Pending } from './queue.js';
 
 /** Payments started per tick; with PUMP_TICK_MS this caps starts at 2,000/s per instance. */
@@ -21,6 +22,8 @@ export const HOLD_RECHECK_MS = 20;
 export const RECORD_RETRY_MS = 100;
 /** A pinned payment whose state could not be learned waits this long before asking again. */
 export const PINNED_RETRY_MS = 250;
+/** How far past its capacity the queue takes payments it already owns (durable log batches). */
+export const ADOPT_SLACK = 1_024;
 
 export interface DispatcherStats {
   queued: number;
@@ -38,6 +41,8 @@ export class Dispatcher {
   private rejected = 0;
   private scheduled: NodeJS.Timeout | undefined;
   private closed = false;
+  /** While the journal cannot be written, nothing is sent before this time. */
+  private journalDownUntilMs = 0;
 
   constructor(
     readonly queue: PaymentQueue,
@@ -46,6 +51,8 @@ export class Dispatcher {
     private readonly cfg: PolicyConfig = DEFAULT_POLICY,
     private readonly log: (m: string) => void = () => {},
     private readonly now: () => number = Date.now,
+    /** Present with --durable: notes sends and settlements (store/durable-log.ts). */
+    private readonly journal?: Journal,
   ) {}
 
   /** Accepts a payment (false when the queue is full: the caller answers 503). */
@@ -53,6 +60,16 @@ export class Dispatcher {
     if (!this.queue.push({ correlationId, cents, acceptedAtMs: this.now() })) return false;
     this.wake(true);
     return true;
+  }
+
+  /**
+   * Takes a payment this instance now owns in the durable log (read or taken over): pinned to a
+   * processor when an attempt was noted there, otherwise in line with the rest.
+   */
+  adopt(p: Pending): void {
+    if (p.unknownAt !== undefined) this.pinned[p.unknownAt].push(p);
+    else if (!this.queue.push(p, ADOPT_SLACK)) throw new Error(`queue over its capacity by ${ADOPT_SLACK}: the durable log read too much`);
+    this.wake(true);
   }
 
   setHealth(name: ProcessorName, h: Health): void {
@@ -109,6 +126,7 @@ export class Dispatcher {
     if (this.closed) return;
     let started = 0;
     const now = this.now();
+    if (now < this.journalDownUntilMs) return this.wake(false);
     for (const name of PROCESSORS) {
       while (this.pinned[name].length > 0 && started < STARTS_PER_TICK && (this.pinned[name][0]!.notBeforeMs ?? 0) <= now && this.mayRetryPinned(name, now)) {
         void this.attempt(this.pinned[name].shift()!, name);
@@ -146,6 +164,26 @@ export class Dispatcher {
         return;
       }
     }
+    if (this.journal !== undefined && p.unknownAt !== name) {
+      // The note must be durable before the request leaves (see store/durable-log.ts).
+      let mine: boolean;
+      try {
+        mine = await this.journal.beforeSend(p, name, requestedAt);
+      } catch (err) {
+        this.setInFlight(name, -1);
+        this.log(`journal unavailable (${(err as Error).message}); sending paused`);
+        this.journalDownUntilMs = this.now() + RECORD_RETRY_MS;
+        this.queue.unshift(p);
+        this.wake(false);
+        return;
+      }
+      if (!mine) {
+        this.setInFlight(name, -1);
+        this.log(`payment ${p.correlationId} was taken over by another instance; not sent`);
+        this.wake(true);
+        return;
+      }
+    }
     const t0 = this.now();
     const reply = await this.clients[name].pay(p.correlationId, p.cents, requestedAt);
     this.setInFlight(name, -1);
@@ -160,6 +198,7 @@ export class Dispatcher {
         // Ours only if an earlier attempt of ours went there; otherwise the same correlationId
         // was sent twice by the client and the first copy was recorded where it was stored.
         if (p.unknownAt === name) this.settle(p, name, requestedAt);
+        else this.forget(p);
         break;
       case 'not_stored':
         if (p.unknownAt !== undefined) this.pinned[p.unknownAt].push(p);
@@ -173,14 +212,23 @@ export class Dispatcher {
       case 'rejected':
         this.rejected++;
         this.log(`processor ${name} rejected payment ${p.correlationId} as invalid (400); not retried`);
+        this.forget(p);
         break;
     }
     this.wake(true);
   }
 
+  /** Done with a payment for good: the journal may drop it. */
+  private forget(p: Pending): void {
+    this.journal?.settled(p).catch((err: Error) => {
+      // Left pending in the log: whoever replays it finds it stored and records nothing twice.
+      this.log(`journal: could not settle ${p.correlationId} (${err.message})`);
+    });
+  }
+
   private settle(p: Pending, name: ProcessorName, requestedAt: string): void {
     this.stored[name]++;
-    this.records.record(name, p.correlationId, p.cents, Date.parse(requestedAt)).catch((err: Error) => {
+    this.records.record(name, p.correlationId, p.cents, Date.parse(requestedAt)).then(() => this.forget(p), (err: Error) => {
       // The processor has it: the record must not be lost. Retry until the store answers.
       this.log(`recording ${p.correlationId} failed (${err.message}); retrying`);
       setTimeout(() => this.settle({ ...p }, name, requestedAt), RECORD_RETRY_MS).unref();

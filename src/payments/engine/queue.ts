@@ -14,6 +14,8 @@ export interface Pending {
   requestedAt?: string;
   /** A pinned payment is not retried before this time (epoch ms). */
   notBeforeMs?: number;
+  /** Its entry in the durable log (--durable only). */
+  readonly journalId?: string;
 }
 
 /** Default backlog: about 2 minutes of the official peak rate per instance. */
@@ -29,10 +31,19 @@ export class PaymentQueue {
     return this.items.length - this.head;
   }
 
-  push(p: Pending): boolean {
-    if (this.length >= this.capacity) return false;
+  /**
+   * Appends unless full. `overBy` lets a caller that already owns the payment (read from the
+   * durable log after checking `room`) go that far past the capacity instead of losing it.
+   */
+  push(p: Pending, overBy = 0): boolean {
+    if (this.length >= this.capacity + overBy) return false;
     this.items.push(p);
     return true;
+  }
+
+  /** Free places left. */
+  get room(): number {
+    return this.capacity - this.length;
   }
 
   /** Puts a payment back at the front (a retry keeps its place in line). */

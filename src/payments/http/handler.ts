@@ -10,8 +10,15 @@ import { addSummaries, renderSummary, type PaymentRecords, type Summary } from '
 import { BodyTooLarge, readBody, sendError, sendJson } from '../../http/respond.js';
 import type { Health, ProcessorName } from '../core/policy.js';
 
+/** The durable log's door (--durable): a payment is accepted once it is in the log. */
+export interface DurableDoor {
+  add(correlationId: string, cents: number): Promise<boolean>;
+  purge(): Promise<void>;
+}
+
 export interface PaymentsHandlerOptions {
   readonly dispatcher: Dispatcher;
+  readonly durable?: DurableDoor;
   readonly records: PaymentRecords;
   readonly peer?: Peer;
   readonly onPeerHealth?: (name: ProcessorName, h: Health) => void;
@@ -43,7 +50,18 @@ export function createPaymentsHandler(o: PaymentsHandlerOptions) {
     }
     const p = parsePaymentRequest(raw);
     if (!p.ok) return sendError(res, 400, p.error);
-    if (!o.dispatcher.accept(p.value.correlationId, p.value.cents)) return sendError(res, 503, 'backlog full, try again later');
+    if (o.durable === undefined) {
+      if (!o.dispatcher.accept(p.value.correlationId, p.value.cents)) return sendError(res, 503, 'backlog full, try again later');
+    } else {
+      let added: boolean;
+      try {
+        added = await o.durable.add(p.value.correlationId, p.value.cents);
+      } catch (err) {
+        log(`durable log: ${(err as Error).message}`);
+        return sendError(res, 503, 'cannot accept payments now (log unavailable)');
+      }
+      if (!added) return sendError(res, 503, 'backlog full, try again later');
+    }
     res.writeHead(202, { 'content-length': 0 });
     res.end();
   }
@@ -71,6 +89,7 @@ export function createPaymentsHandler(o: PaymentsHandlerOptions) {
     o.dispatcher.purge();
     // A shared store is purged once, by whoever got the request; the peer drops its queue only.
     if (includePeer || !o.records.shared) await o.records.purge();
+    if (includePeer) await o.durable?.purge();
     if (includePeer && o.peer !== undefined && !(await o.peer.purge())) log('purge: the other instance did not answer');
     sendJson(res, 200, '{"message":"purged"}');
   }

@@ -1,0 +1,246 @@
+// --durable: accepted payments live in a Redis stream until they are recorded, so kill -9 of an
+// instance loses none and charges none twice.
+//
+//   POST /payments  → XADD (bounded by a script: 503 beyond DURABLE_CAPACITY) → 202
+//   each instance   → XREADGROUP (consumer group, one consumer per instance) into its local queue
+//   before a send   → a script notes "processor|requestedAt" for the payment, only while the
+//                     payment is still pending for THIS consumer (else: not ours any more, drop it)
+//   recorded        → XACK + XDEL + HDEL
+//   a dead instance → (no heartbeat key for ALIVE_TTL_MS) a survivor XCLAIMs its pending entries;
+//                     an entry with a noted attempt is pinned to that processor with that
+//                     requestedAt (resolved by GET /payments/{id} there before any resend), one
+//                     without was never sent and is routed afresh.
+// The note and the claim are atomic in Redis, so either the claimer sees the note, or the owner's
+// note fails and the owner never sends: even an instance wrongly believed dead cannot cause a
+// payment to be sent to both processors.
+import type { Redis } from 'ioredis';
+import type { ProcessorName } from '../core/policy.js';
+import type { Journal } from '../engine/journal.js';
+import type { Pending } from '../engine/queue.js';
+
+export const STREAM_KEY = 'payments:accepted';
+export const GROUP = 'workers';
+export const ATTEMPTS_KEY = 'payments:attempts';
+const aliveKey = (consumer: string) => `payments:alive:${consumer}`;
+const claimKey = (consumer: string) => `payments:claiming:${consumer}`;
+
+/** Accepted and not yet recorded, all instances together; beyond it POST /payments answers 503. */
+export const DURABLE_CAPACITY = 100_000;
+/** An instance whose heartbeat is this old is dead; its payments are taken over. */
+export const ALIVE_TTL_MS = 3_000;
+export const HEARTBEAT_MS = 1_000;
+/** Entries read or claimed at once. */
+export const READ_BATCH = 256;
+const READ_BLOCK_MS = 1_000;
+/** When the local queue is full, or Redis failed, the reader looks again after this long. */
+const READ_RETRY_MS = 50;
+
+const BOUNDED_ADD = `
+if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end
+return redis.call('XADD', KEYS[1], '*', 'p', ARGV[2])`;
+const NOTE_IF_MINE = `
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2])
+if #p == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
+return 1`;
+
+type Entry = [id: string, fields: string[] | null];
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Turns a stream entry (and its noted attempt, if any) into a payment for the local queue. */
+export function toPending(id: string, field: string, attempt: string | null | undefined): Pending | undefined {
+  const sep = field.lastIndexOf(':');
+  const cents = Number(field.slice(sep + 1));
+  if (sep <= 0 || !Number.isSafeInteger(cents) || cents <= 0) return undefined;
+  const p: Pending = { correlationId: field.slice(0, sep), cents, acceptedAtMs: Number(id.slice(0, id.indexOf('-'))), journalId: id };
+  if (attempt) {
+    const bar = attempt.indexOf('|');
+    const at = attempt.slice(0, bar);
+    if (at !== 'default' && at !== 'fallback') return undefined;
+    p.unknownAt = at;
+    p.requestedAt = attempt.slice(bar + 1);
+  }
+  return p;
+}
+
+export interface DurableLogOptions {
+  readonly redis: Redis;
+  /** This instance's consumer name: unique, and the same after a restart of the same instance. */
+  readonly consumer: string;
+  /** How many more payments the local queue takes now. */
+  readonly room: () => number;
+  readonly log: (m: string) => void;
+}
+
+export class DurableLog implements Journal {
+  private readonly redis: Redis;
+  /** Blocking reads need their own connection. */
+  private readonly reader: Redis;
+  private closed = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private reaping = false;
+  /** Where read or claimed payments go (the dispatcher). */
+  private sink: (p: Pending) => void = () => {
+    throw new Error('durable log not started');
+  };
+  /** Payments taken over from dead instances (tests, logs). */
+  claimed = 0;
+
+  constructor(private readonly o: DurableLogOptions) {
+    this.redis = o.redis;
+    this.reader = o.redis.duplicate();
+    this.reader.on('error', () => {});
+  }
+
+  async start(sink: (p: Pending) => void): Promise<void> {
+    this.sink = sink;
+    await this.ensureGroup();
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat().then(() => this.reap()).catch(() => {}), HEARTBEAT_MS);
+    this.heartbeat.unref();
+    void this.readLoop();
+  }
+
+  private async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', STREAM_KEY, GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+    }
+  }
+
+  private async beat(): Promise<void> {
+    await this.redis.set(aliveKey(this.o.consumer), '1', 'PX', ALIVE_TTL_MS);
+  }
+
+  /** Appends an accepted payment; false when the log is full (the caller answers 503). */
+  async add(correlationId: string, cents: number): Promise<boolean> {
+    const id = await this.redis.eval(BOUNDED_ADD, 1, STREAM_KEY, DURABLE_CAPACITY, `${correlationId}:${cents}`);
+    return id !== null;
+  }
+
+  async beforeSend(p: Pending, processor: ProcessorName, requestedAt: string): Promise<boolean> {
+    if (p.journalId === undefined) return true;
+    const ok = await this.redis.eval(NOTE_IF_MINE, 2, STREAM_KEY, ATTEMPTS_KEY, GROUP, this.o.consumer, p.journalId, p.correlationId, `${processor}|${requestedAt}`);
+    return ok === 1;
+  }
+
+  async settled(p: Pending): Promise<void> {
+    if (p.journalId === undefined) return;
+    await Promise.all([this.redis.xack(STREAM_KEY, GROUP, p.journalId), this.redis.xdel(STREAM_KEY, p.journalId), this.redis.hdel(ATTEMPTS_KEY, p.correlationId)]);
+  }
+
+  /** Forgets every accepted payment of every instance (POST /purge-payments). */
+  async purge(): Promise<void> {
+    await this.redis.del(STREAM_KEY, ATTEMPTS_KEY);
+    await this.ensureGroup();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.reader.disconnect();
+    // Graceful stop: the heartbeat key goes, so a survivor takes over what is left at once.
+    await this.redis.del(aliveKey(this.o.consumer)).catch(() => {});
+  }
+
+  /** Delivers entries with their noted attempts (entries of ours or claimed ones may have some). */
+  private async deliver(entries: readonly Entry[], withAttempts: boolean): Promise<number> {
+    const live = entries.filter((e): e is [string, string[]] => e[1] !== null && e[1].length >= 2);
+    const gone = entries.filter((e) => e[1] === null).map((e) => e[0]);
+    if (gone.length > 0) await this.redis.xack(STREAM_KEY, GROUP, ...gone); // deleted by a purge
+    if (live.length === 0) return 0;
+    const attempts = withAttempts ? await this.redis.hmget(ATTEMPTS_KEY, ...live.map(([, f]) => f[1]!.slice(0, f[1]!.lastIndexOf(':')))) : [];
+    for (const [i, [id, f]] of live.entries()) {
+      const p = toPending(id, f[1]!, attempts[i]);
+      if (p === undefined) {
+        this.o.log(`durable log: malformed entry ${id}; dropped`);
+        await this.redis.xack(STREAM_KEY, GROUP, id);
+        continue;
+      }
+      this.sink(p);
+    }
+    return live.length;
+  }
+
+  /** Reads our own pending entries first (a restart under the same name), then new ones. */
+  private async readLoop(): Promise<void> {
+    let cursor = '0';
+    while (!this.closed) {
+      const room = Math.min(this.o.room(), READ_BATCH);
+      if (room <= 0) {
+        await sleep(READ_RETRY_MS);
+        continue;
+      }
+      let reply: [string, Entry[]][] | null;
+      try {
+        const block = cursor === '>' ? ['BLOCK', READ_BLOCK_MS] : [];
+        reply = (await this.reader.call('XREADGROUP', 'GROUP', GROUP, this.o.consumer, 'COUNT', room, ...block, 'STREAMS', STREAM_KEY, cursor)) as [string, Entry[]][] | null;
+      } catch (err) {
+        if (this.closed) return;
+        if (String((err as Error).message).includes('NOGROUP')) await this.ensureGroup().catch(() => {});
+        else this.o.log(`durable log: read failed (${(err as Error).message}); retrying`);
+        await sleep(READ_RETRY_MS);
+        continue;
+      }
+      const entries = reply?.[0]?.[1] ?? [];
+      if (cursor !== '>') {
+        if (entries.length === 0) {
+          cursor = '>';
+          continue;
+        }
+        cursor = entries[entries.length - 1]![0];
+      }
+      try {
+        await this.deliver(entries, cursor !== '>');
+      } catch (err) {
+        // Delivered entries stay pending for us; a restart or a survivor picks them up.
+        this.o.log(`durable log: delivery failed (${(err as Error).message})`);
+      }
+    }
+  }
+
+  /** Takes over the pending entries of instances whose heartbeat expired. */
+  private async reap(): Promise<void> {
+    if (this.reaping || this.closed) return;
+    this.reaping = true;
+    try {
+      const consumers = (await this.redis.call('XINFO', 'CONSUMERS', STREAM_KEY, GROUP)) as (string | number)[][];
+      for (const c of consumers) {
+        const info = new Map<string, string | number>();
+        for (let i = 0; i + 1 < c.length; i += 2) info.set(String(c[i]), c[i + 1]!);
+        const name = String(info.get('name'));
+        if (name === this.o.consumer || (await this.redis.exists(aliveKey(name))) === 1) continue;
+        if (Number(info.get('pending')) === 0) {
+          await this.redis.xgroup('DELCONSUMER', STREAM_KEY, GROUP, name);
+          continue;
+        }
+        if ((await this.redis.set(claimKey(name), this.o.consumer, 'PX', ALIVE_TTL_MS, 'NX')) !== 'OK') continue;
+        await this.claimFrom(name);
+      }
+    } catch (err) {
+      if (!this.closed) this.o.log(`durable log: take-over check failed (${(err as Error).message})`);
+    } finally {
+      this.reaping = false;
+    }
+  }
+
+  private async claimFrom(dead: string): Promise<void> {
+    let total = 0;
+    for (;;) {
+      const room = Math.min(this.o.room(), READ_BATCH);
+      if (room <= 0) break;
+      const pending = (await this.redis.call('XPENDING', STREAM_KEY, GROUP, '-', '+', room, dead)) as [string, string, number, number][];
+      if (pending.length === 0) break;
+      const entries = (await this.redis.call('XCLAIM', STREAM_KEY, GROUP, this.o.consumer, 0, ...pending.map((e) => e[0]))) as Entry[];
+      total += await this.deliver(entries, true);
+      // Ids whose entries were deleted are dropped from the PEL by XCLAIM itself.
+      if (pending.length < room) break;
+    }
+    if (total > 0) {
+      this.claimed += total;
+      this.o.log(`durable log: took over ${total} payments of ${dead}, which stopped answering`);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+// One ioredis connection per instance, shared by the records, the health lock and the durable
+// log (auto-pipelining batches their commands into few writes). Blocking reads get a duplicate.
+import { Redis } from 'ioredis';
+
+export interface RedisTarget {
+  /** Unix socket path (preferred) or host:port. */
+  readonly socket?: string;
+  readonly host?: string;
+  readonly port?: number;
+}
+
+export function openRedis(t: RedisTarget): Redis {
+  const redis = new Redis({
+    ...(t.socket ? { path: t.socket } : { host: t.host ?? '127.0.0.1', port: t.port ?? 6379 }),
+    enableAutoPipelining: true,
+    maxRetriesPerRequest: 2,
+    connectTimeout: 2_000,
+    lazyConnect: false,
+  });
+  redis.on('error', () => {}); // reported per command; ioredis reconnects by itself
+  return redis;
+}
