@@ -9,7 +9,7 @@ import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
 import { httpStatus } from '../stack/probe.js';
 import { Stack, waitUntil } from '../stack/stack.js';
 import { nodeHeapMB, service } from '../stack/topology.js';
-import { PAYMENTS_APIS, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, SIMULATOR_LIMITS, SIMULATORS, type PaymentsStoreKind } from './topology.js';
+import { PAYMENTS_APIS, PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, SIMULATOR_LIMITS, SIMULATORS, type PaymentsStoreKind } from './topology.js';
 
 /** Readiness of a Redis server on a unix socket: PING answers +PONG. */
 function redisPing(socket: string): Promise<boolean> {
@@ -60,7 +60,8 @@ const READY_TIMEOUT_MS = 40_000;
 
 export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
   const log = o.log ?? ((m: string) => console.log(`[rinha] ${m}`));
-  const port = o.port ?? PAYMENTS_TOPOLOGY.port;
+  const topology = o.durable ? PAYMENTS_DURABLE_TOPOLOGY : PAYMENTS_TOPOLOGY;
+  const port = o.port ?? topology.port;
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const runDir = path.resolve(o.runDir ?? path.join('runs', `${stamp}-2025-${process.pid}`));
   const tmp = mkdtempSync(path.join(os.tmpdir(), `rinha-${process.pid}-`));
@@ -92,7 +93,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       const bin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((b) => existsSync(b));
       if (bin === undefined) throw new Error('redis-server is not installed (apt-get install redis-server)');
       const sock = path.join(tmp, 'redis.sock');
-      const limits = service(PAYMENTS_TOPOLOGY, 'redis').limits;
+      const limits = service(topology, 'redis').limits;
       const maxmemory = Math.floor(limits.memoryMB * 0.8);
       const redis = stack.launch(
         { name: 'redis', command: bin, args: ['--port', '0', '--unixsocket', sock, '--unixsocketperm', '777', '--save', '', '--appendonly', 'no', '--maxmemory', `${maxmemory}mb`, '--maxmemory-policy', 'noeviction'] },
@@ -103,7 +104,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
     }
     const sockets = PAYMENTS_APIS.map((name) => path.join(tmp, `${name}.sock`));
     for (const [i, name] of PAYMENTS_APIS.entries()) {
-      const limits = service(PAYMENTS_TOPOLOGY, name).limits;
+      const limits = service(topology, name).limits;
       const api = stack.launch(
         {
           name,
@@ -139,7 +140,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       choice: o.balancer ?? 'auto',
       port,
       sockets,
-      limits: service(PAYMENTS_TOPOLOGY, 'lb').limits,
+      limits: service(topology, 'lb').limits,
       nginx: PAYMENTS_NGINX,
       runtimeDir: tmp,
       log,

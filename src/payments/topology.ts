@@ -17,6 +17,18 @@ export const PAYMENTS_TOPOLOGY: Topology = {
   ],
 };
 
+/**
+ * --durable: every accepted payment costs Redis an XADD, a read, a note and a settle; at 0.1 CPU
+ * its CFS quota ran out within 100-ms periods and POST /payments (which waits for the XADD)
+ * stalled behind it (p99 10 ms). Redis gets 0.2 CPU, taken from the APIs (docs/BENCHMARKS.md).
+ */
+export const PAYMENTS_DURABLE_TOPOLOGY: Topology = {
+  ...PAYMENTS_TOPOLOGY,
+  services: PAYMENTS_TOPOLOGY.services.map((s) =>
+    s.role === 'api' ? { ...s, limits: { ...s.limits, cpus: 0.55 } } : s.role === 'cache' ? { ...s, limits: { ...s.limits, cpus: 0.2 } } : s,
+  ),
+};
+
 export type PaymentsStoreKind = 'memory' | 'redis';
 export const PAYMENTS_STORES: readonly PaymentsStoreKind[] = ['memory', 'redis'];
 

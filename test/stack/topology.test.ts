@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { CREBITO_TOPOLOGY } from '../../src/crebito/topology.js';
-import { PAYMENTS_TOPOLOGY } from '../../src/payments/topology.js';
+import { PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_TOPOLOGY } from '../../src/payments/topology.js';
 import { totalLimits, withinBudget } from '../../src/stack/topology.js';
 import { staleDeployFiles } from '../../src/cli/deploy.js';
 import { projectPath } from '../../src/paths.js';
@@ -20,12 +20,14 @@ test('withinBudget catches an over-budget topology', () => {
   assert.equal(withinBudget(fat), false);
 });
 
-test('2025 topology: limits sum to at most 1.5 CPU and 350 MB, two APIs', () => {
-  const total = totalLimits(PAYMENTS_TOPOLOGY.services);
-  assert.ok(total.cpus <= 1.5 && total.memoryMB <= 350, JSON.stringify(total));
-  assert.equal(withinBudget(PAYMENTS_TOPOLOGY), true);
-  assert.equal(PAYMENTS_TOPOLOGY.services.filter((s) => s.role === 'api').length, 2);
-});
+for (const [name, t] of [['2025', PAYMENTS_TOPOLOGY], ['2025 --durable', PAYMENTS_DURABLE_TOPOLOGY]] as const) {
+  test(`${name} topology: limits sum to at most 1.5 CPU and 350 MB, two APIs`, () => {
+    const total = totalLimits(t.services);
+    assert.ok(total.cpus <= 1.5 + 1e-9 && total.memoryMB <= 350, JSON.stringify(total));
+    assert.equal(withinBudget(t), true);
+    assert.equal(t.services.filter((s) => s.role === 'api').length, 2);
+  });
+}
 
 for (const system of ['2024', '2025']) {
   test(`deploy/${system} files are what the topology generates`, () => {

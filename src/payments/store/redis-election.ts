@@ -22,12 +22,23 @@ if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 return 0`;
 const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
+interface LockCommands {
+  holdLock(key: string, me: string, ttlMs: number): Promise<number>;
+  releaseLock(key: string, me: string): Promise<number>;
+}
+
 export class RedisElection implements HealthCoordinator {
+  private readonly redis: Redis & LockCommands;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     /** Unique among the instances (the lock's value). */
     private readonly me: string,
-  ) {}
+  ) {
+    redis.defineCommand('holdLock', { numberOfKeys: 1, lua: HOLD_LOCK });
+    redis.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK });
+    this.redis = redis as Redis & LockCommands;
+  }
 
   /** Who holds the lock now (tests, logs). */
   leader(): Promise<string | null> {
@@ -35,7 +46,7 @@ export class RedisElection implements HealthCoordinator {
   }
 
   async isPoller(): Promise<boolean> {
-    return (await this.redis.eval(HOLD_LOCK, 1, KEYS.lock, this.me, LEADER_LOCK_TTL_MS)) === 1;
+    return (await this.redis.holdLock(KEYS.lock, this.me, LEADER_LOCK_TTL_MS)) === 1;
   }
 
   async claimWindow(): Promise<boolean> {
@@ -57,6 +68,6 @@ export class RedisElection implements HealthCoordinator {
   }
 
   async resign(): Promise<void> {
-    await this.redis.eval(RELEASE_LOCK, 1, KEYS.lock, this.me);
+    await this.redis.releaseLock(KEYS.lock, this.me);
   }
 }
