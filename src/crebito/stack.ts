@@ -7,7 +7,7 @@ import path from 'node:path';
 import { projectPath } from '../paths.js';
 import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
 import { connect, createDatabase, findPgBinDir, initCluster, postgresService, type PgCluster, PG_SUPERUSER } from '../stack/postgres.js';
-import { httpStatus } from '../stack/probe.js';
+import { assertPortsFree, httpStatus } from '../stack/probe.js';
 import { Stack, waitUntil } from '../stack/stack.js';
 import { nodeHeapMB, service } from '../stack/topology.js';
 import type { StoreConfig } from './instance.js';
@@ -83,6 +83,7 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
   };
 
   try {
+    await assertPortsFree([{ port: o.port ?? CREBITO_TOPOLOGY.port, what: 'load balancer' }]);
     let store: StoreConfig;
     let pg: PgCluster | undefined;
     if (o.store === 'postgres') {

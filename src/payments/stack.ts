@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectPath } from '../paths.js';
 import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
-import { httpStatus } from '../stack/probe.js';
+import { assertPortsFree, httpStatus } from '../stack/probe.js';
 import { Stack, waitUntil } from '../stack/stack.js';
 import { nodeHeapMB, service } from '../stack/topology.js';
 import { PAYMENTS_APIS, PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, SIMULATOR_LIMITS, SIMULATORS, type PaymentsStoreKind } from './topology.js';
@@ -75,12 +75,15 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
   };
   log(`run folder: ${runDir}`);
   try {
+    const external = o.defaultUrl !== undefined && o.fallbackUrl !== undefined;
+    const simPorts = o.simulatorPorts ?? [SIMULATORS[0].port, SIMULATORS[1].port];
+    await assertPortsFree([{ port, what: 'load balancer' }, ...(external ? [] : simPorts.map((p, i) => ({ port: p, what: SIMULATORS[i]!.name })))]);
     let processors: { default: string; fallback: string };
-    if (o.defaultUrl !== undefined && o.fallbackUrl !== undefined) {
+    if (external) {
       processors = { default: o.defaultUrl, fallback: o.fallbackUrl };
       log(`external processors: default ${processors.default}, fallback ${processors.fallback}`);
     } else {
-      const ports = o.simulatorPorts ?? [SIMULATORS[0].port, SIMULATORS[1].port];
+      const ports = simPorts;
       for (const [i, sim] of SIMULATORS.entries()) {
         const p = ports[i]!;
         const svc = stack.launch({ name: sim.name, command: process.execPath, args: [projectPath('bin', 'rinha.js'), 'processor', '--port', String(p), '--fee', sim.fee] }, SIMULATOR_LIMITS);

@@ -106,3 +106,18 @@ test('the built-in balancer (for machines without nginx) passes the official val
     await s.stop();
   }
 });
+
+test('a port already taken is refused up front, naming it, and nothing is left running', async () => {
+  const net = await import('node:net');
+  const squatter = net.createServer();
+  await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+  const port = (squatter.address() as { port: number }).port;
+  try {
+    const u = up(['--port', String(port)]);
+    assert.notEqual(await u.exited, 0);
+    assert.match(u.output(), new RegExp(`port ${port} \\(load balancer\\) is already in use`));
+    assert.deepEqual(startedPids(u.output()), [], 'nothing was started');
+  } finally {
+    squatter.close();
+  }
+});
