@@ -9,6 +9,7 @@ import { describeTarget, type ListenTarget } from '../http/listen.js';
 import { intArg } from './args.js';
 import { startCannedPaymentsInstance, startPaymentsInstance } from '../payments/instance.js';
 import type { Role } from '../payments/engine/health.js';
+import { DEFAULT_POLICY } from '../payments/core/policy.js';
 
 interface ServeOptions {
   canned?: boolean;
@@ -18,6 +19,7 @@ interface ServeOptions {
   redisSocket?: string;
   durable?: boolean;
   instanceName?: string;
+  fallbackAfterMs?: number;
   role: Role;
   socket?: string;
   port?: number;
@@ -43,6 +45,7 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--redis-socket <path>', '2025: record payments in Redis at this unix socket (default: in memory)').env('RINHA_REDIS_SOCKET'))
     .addOption(new Option('--durable', '2025: accepted payments go through a Redis stream and survive kill -9 (needs --redis-socket)').env('RINHA_DURABLE'))
     .addOption(new Option('--instance-name <name>', '2025: unique among the instances and stable across restarts (default: the host name)').env('RINHA_INSTANCE_NAME'))
+    .addOption(new Option('--fallback-after-ms <ms>', `2025: while default is down, fallback takes payments that waited this long (default ${DEFAULT_POLICY.fallbackAfterWaitMs})`).argParser(intArg('ms', 0, 600_000)).env('RINHA_FALLBACK_AFTER_MS'))
     .addOption(new Option('--role <role>', '2025: primary polls the health endpoints; secondary takes over if it dies').choices(['primary', 'secondary']).default('primary').env('RINHA_ROLE'))
     .addOption(new Option('--port <port>', 'listen on this loopback port').argParser(intArg('port', 1, 65535)).env('RINHA_PORT'))
     .option('--canned', 'answer fixed valid responses without a store (the latency floor)')
@@ -74,6 +77,7 @@ export function registerServe(program: Command): void {
           ...(o.redisSocket === undefined ? {} : { redisSocket: o.redisSocket }),
           ...(o.durable ? { durable: true } : {}),
           ...(o.instanceName === undefined ? {} : { name: o.instanceName }),
+          ...(o.fallbackAfterMs === undefined ? {} : { policy: { ...DEFAULT_POLICY, fallbackAfterWaitMs: o.fallbackAfterMs } }),
         });
         console.error(`payments instance ${process.pid} (${o.redisSocket === undefined ? o.role : 'poller elected in Redis'}${o.durable ? ', durable' : ''}) listening on ${describeTarget(target)}`);
         const stop = () => void p.close().then(() => process.exit(0));

@@ -24,17 +24,19 @@ export function registerUp(program: Command): void {
     .option('--port <port>', 'load balancer port', intArg('port', 1, 65535), 9999)
     .option('--run-dir <dir>', 'folder for the logs of this run (default runs/<date>-...)')
     .option('--canned', 'API instances answer fixed responses without a store: the latency floor')
+    .option('--fallback-after-ms <ms>', '2025: while default is down, fallback takes payments that waited this long (default 300; longer holds earn more when default comes back, and lose what is still held when the run ends)', intArg('ms', 0, 600_000))
     .option('--durable', '2025: accepted payments go through a Redis stream and survive kill -9 of an instance (implies --store redis)')
     .option('--pg-setting <name=value>', 'PostgreSQL setting over the topology\'s (repeat)', parseSetting, {} as Record<string, string>)
     .addOption(choice('pg-data', ['memory', 'disk'] as const, 'memory'))
     .option('--pg-pool <n>', 'connections per API instance to PostgreSQL', intArg('pool', 1, 100))
     .option('--no-limits', 'do not apply the cgroup CPU/memory limits')
-    .action(async (system: string, o: { store?: string; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; durable?: boolean; pgSetting: Record<string, string>; pgPool?: number; pgData: 'memory' | 'disk'; defaultUrl?: string; fallbackUrl?: string }) => {
+    .action(async (system: string, o: { store?: string; balancer: BalancerChoice; port: number; runDir?: string; limits: boolean; canned?: boolean; durable?: boolean; fallbackAfterMs?: number; pgSetting: Record<string, string>; pgPool?: number; pgData: 'memory' | 'disk'; defaultUrl?: string; fallbackUrl?: string }) => {
       if (system !== '2024' && system !== '2025') throw new Error(`unknown system "${system}" (available: 2024, 2025)`);
       if ((o.defaultUrl === undefined) !== (o.fallbackUrl === undefined)) throw new Error('give both --default-url and --fallback-url, or neither');
       const stores: readonly string[] = system === '2025' ? PAYMENTS_STORES : STORE_KINDS;
       if (o.store !== undefined && !stores.includes(o.store)) throw new Error(`--store for ${system} must be one of: ${stores.join(', ')}`);
       if (o.durable && system !== '2025') throw new Error('--durable is a 2025 option');
+      if (o.fallbackAfterMs !== undefined && system !== '2025') throw new Error('--fallback-after-ms is a 2025 option');
       if (o.durable && o.store === 'memory') throw new Error('--durable keeps accepted payments in Redis: it cannot run with --store memory');
       // Signals are handled from the first moment: a Ctrl-C during start-up aborts it and stops
       // whatever was already started (an unhandled SIGTERM would orphan the services).
@@ -52,6 +54,7 @@ export function registerUp(program: Command): void {
             canned: o.canned === true,
             ...(o.store === 'redis' || o.durable ? { store: 'redis' as const } : {}),
             durable: o.durable === true,
+            ...(o.fallbackAfterMs === undefined ? {} : { fallbackAfterMs: o.fallbackAfterMs }),
             port: o.port,
             limits: o.limits,
             signal: abort.signal,

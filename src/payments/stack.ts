@@ -42,6 +42,8 @@ export interface PaymentsUpOptions {
   readonly store?: PaymentsStoreKind;
   /** Accepted payments go through a Redis stream (implies the Redis store). */
   readonly durable?: boolean;
+  /** Policy: how long a payment waits for a down default before fallback may take it. */
+  readonly fallbackAfterMs?: number;
   readonly log?: (m: string) => void;
   readonly signal?: AbortSignal;
 }
@@ -132,6 +134,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
             name,
             ...(redisSocket === undefined ? [] : ['--redis-socket', redisSocket]),
             ...(o.durable && !o.canned ? ['--durable'] : []),
+            ...(o.fallbackAfterMs === undefined || o.canned ? [] : ['--fallback-after-ms', String(o.fallbackAfterMs)]),
           ],
           env: { ...process.env, NODE_ENV: 'production' },
         },
