@@ -4,6 +4,7 @@
 // stack, or an API instance's unix socket directly.
 //   node scripts/probe-latency.js --rate 20 --seconds 20 [--url http://127.0.0.1:9999] [--socket PATH]
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'undici';
 
