@@ -10,10 +10,13 @@ export const PAYMENTS_TOPOLOGY: Topology = {
   port: 9999,
   services: [
     { name: 'lb', role: 'lb', limits: { cpus: 0.2, memoryMB: 30 } },
-    { name: 'api1', role: 'api', limits: { cpus: 0.6, memoryMB: 145 } },
-    { name: 'api2', role: 'api', limits: { cpus: 0.6, memoryMB: 145 } },
+    // Peak 55-58 MB per API over a final-like run (docs/BENCHMARKS.md).
+    { name: 'api1', role: 'api', limits: { cpus: 0.6, memoryMB: 130 } },
+    { name: 'api2', role: 'api', limits: { cpus: 0.6, memoryMB: 130 } },
     // Budgeted always, started only with --store redis (the memory store leaves it unused).
-    { name: 'redis', role: 'cache', limits: { cpus: 0.1, memoryMB: 30 } },
+    // 90,000 payments in sorted sets (+ the stream with --durable) peaked at 21.5 MB: at 30 MB
+    // (maxmemory 24 MB, noeviction) a longer run would have had its writes refused.
+    { name: 'redis', role: 'cache', limits: { cpus: 0.1, memoryMB: 60 } },
   ],
 };
 
