@@ -15,7 +15,7 @@ import { DEFAULT_PAYMENT_TIMEOUT_MS, ProcessorClient } from './processors/client
 import { DurableLog, READ_BATCH } from './store/durable-log.js';
 import { MemoryRecords } from './store/memory.js';
 import { RedisRecords } from './store/redis.js';
-import { openRedis } from './store/redis-client.js';
+import { openRedis, waitForRedis } from './store/redis-client.js';
 import { RedisElection } from './store/redis-election.js';
 import type { PaymentRecords } from './store/store.js';
 
@@ -61,6 +61,7 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
     fallback: new ProcessorClient({ name: 'fallback', url: o.processors.fallback, connections: policy.maxInFlight.fallback, paymentTimeoutMs: DEFAULT_PAYMENT_TIMEOUT_MS }),
   };
   const redis: Redis | undefined = o.redisSocket === undefined ? undefined : openRedis({ socket: o.redisSocket });
+  if (redis !== undefined) await waitForRedis(redis, o.redisSocket!);
   const records: PaymentRecords = redis === undefined ? new MemoryRecords() : new RedisRecords(redis);
   const queue = new PaymentQueue(o.queueCapacity);
   // Reads only while a whole batch fits, so adopt() never goes past its slack.

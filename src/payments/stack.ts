@@ -9,7 +9,7 @@ import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
 import { assertPortsFree, httpStatus } from '../stack/probe.js';
 import { Stack, waitUntil } from '../stack/stack.js';
 import { nodeHeapMB, service } from '../stack/topology.js';
-import { PAYMENTS_APIS, PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, SIMULATOR_LIMITS, SIMULATORS, type PaymentsStoreKind } from './topology.js';
+import { PAYMENTS_APIS, PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, redisServerArgs, SIMULATOR_LIMITS, SIMULATORS, type PaymentsStoreKind } from './topology.js';
 
 /** Readiness of a Redis server on a unix socket: PING answers +PONG. */
 function redisPing(socket: string): Promise<boolean> {
@@ -99,9 +99,8 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       if (bin === undefined) throw new Error('redis-server is not installed (apt-get install redis-server)');
       const sock = path.join(tmp, 'redis.sock');
       const limits = service(topology, 'redis').limits;
-      const maxmemory = Math.floor(limits.memoryMB * 0.8);
       const redis = stack.launch(
-        { name: 'redis', command: bin, args: ['--port', '0', '--unixsocket', sock, '--unixsocketperm', '777', '--save', '', '--appendonly', 'no', '--maxmemory', `${maxmemory}mb`, '--maxmemory-policy', 'noeviction'] },
+        { name: 'redis', command: bin, args: redisServerArgs(sock, limits) },
         limits,
       );
       await wait('redis', () => redisPing(sock), redis);

@@ -45,3 +45,12 @@ export const SIMULATORS = [
 ] as const;
 
 export const PAYMENTS_NGINX = { workerConnections: 4096, upstreamKeepalive: 128 } as const;
+
+/**
+ * redis-server's arguments, the same locally and in the compose files: unix socket only, no
+ * persistence (as in the competition), and a maxmemory below the cgroup limit with noeviction so
+ * that a full Redis refuses writes instead of being OOM-killed or silently dropping records.
+ */
+export function redisServerArgs(socket: string, limits: Limits): string[] {
+  return ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '777', '--save', '', '--appendonly', 'no', '--maxmemory', `${Math.floor(limits.memoryMB * 0.8)}mb`, '--maxmemory-policy', 'noeviction'];
+}

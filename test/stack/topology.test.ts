@@ -35,8 +35,9 @@ for (const system of ['2024', '2025']) {
   });
 }
 
-for (const system of ['2024', '2025']) test(`docker compose config accepts deploy/${system}/docker-compose.yml (when a compose client exists)`, (t) => {
-  const file = projectPath(`deploy/${system}/docker-compose.yml`);
+const COMPOSE_FILES = ['2024/docker-compose.yml', '2025/docker-compose.yml', '2025/docker-compose.redis.yml', '2025/docker-compose.durable.yml'];
+for (const rel of COMPOSE_FILES) test(`docker compose config accepts deploy/${rel} (when a compose client exists)`, (t) => {
+  const file = projectPath(`deploy/${rel}`);
   const candidates: string[][] = [['docker', 'compose'], ['docker-compose']];
   for (const cmd of candidates) {
     const probe = spawnSync(cmd[0]!, [...cmd.slice(1), 'version'], { encoding: 'utf8' });
