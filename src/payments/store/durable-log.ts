@@ -93,6 +93,11 @@ export class DurableLog implements Journal {
   private readonly redis: Redis & DurableCommands;
   /** Reads get their own connection, so a large batch never delays the door's XADD. */
   private readonly reader: Redis;
+  /**
+   * POST /payments waits for its XADD: it gets a connection of its own, so it never queues behind
+   * the notes, settles and records pipelined on the shared one.
+   */
+  private readonly door: Redis;
   /** The log's length as last read, and when (see LENGTH_CHECK_MS). */
   private length = 0;
   private lengthReadAt = 0;
@@ -112,6 +117,8 @@ export class DurableLog implements Journal {
     this.redis = o.redis as Redis & DurableCommands;
     this.reader = o.redis.duplicate();
     this.reader.on('error', () => {});
+    this.door = o.redis.duplicate();
+    this.door.on('error', () => {});
   }
 
   async start(sink: (p: Pending) => void): Promise<void> {
@@ -144,7 +151,7 @@ export class DurableLog implements Journal {
     }
     // Between two reads the log can pass its capacity by what arrives in LENGTH_CHECK_MS.
     if (this.length >= DURABLE_CAPACITY) return false;
-    await this.redis.xadd(STREAM_KEY, '*', 'p', `${correlationId}:${cents}`);
+    await this.door.xadd(STREAM_KEY, '*', 'p', `${correlationId}:${cents}`);
     return true;
   }
 
@@ -168,6 +175,7 @@ export class DurableLog implements Journal {
     this.closed = true;
     clearInterval(this.heartbeat);
     this.reader.disconnect();
+    this.door.disconnect();
     // Graceful stop: the heartbeat key goes, so a survivor takes over what is left at once.
     await this.redis.del(aliveKey(this.o.consumer)).catch(() => {});
   }
