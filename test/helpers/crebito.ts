@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
+import { INVALID_TRANSACTIONS } from '../../src/bench/scenarios/crebito2024.js';
 import { upCrebito, type CrebitoStack } from '../../src/crebito/stack.js';
 import type { StoreKind } from '../../src/crebito/store/store.js';
 import { Client, once, type Reply } from './http.js';
@@ -94,13 +95,7 @@ export async function officialValidation(origin: string): Promise<void> {
       assert.equal(e.saldo.total, saldo);
       assert.equal(e.saldo.limite, limite);
     }
-    for (const bad of [
-      { valor: 1.2, tipo: 'd', descricao: 'devolve' },
-      { valor: 1, tipo: 'x', descricao: 'devolve' },
-      { valor: 1, tipo: 'c', descricao: '123456789 e mais um pouco' },
-      { valor: 1, tipo: 'c', descricao: '' },
-      { valor: 1, tipo: 'c', descricao: null },
-    ]) {
+    for (const bad of INVALID_TRANSACTIONS) {
       const r = await tx(id, bad);
       assert.ok(r.status === 422 || r.status === 400, `${JSON.stringify(bad)} -> ${r.status}`);
     }

@@ -10,6 +10,15 @@ import { performance } from 'node:perf_hooks';
 /** The contract's clients and limits (the bench checks answers against them). */
 export const LIMITS: Readonly<Record<number, number>> = { 1: 100000, 2: 80000, 3: 1000000, 4: 10000000, 5: 500000 };
 
+/** The invalid transactions of the official validation phase (each must get 422 or 400). */
+export const INVALID_TRANSACTIONS: readonly Readonly<Record<string, unknown>>[] = [
+  { valor: 1.2, tipo: 'd', descricao: 'devolve' },
+  { valor: 1, tipo: 'x', descricao: 'devolve' },
+  { valor: 1, tipo: 'c', descricao: '123456789 e mais um pouco' },
+  { valor: 1, tipo: 'c', descricao: '' },
+  { valor: 1, tipo: 'c', descricao: null },
+];
+
 export const LOAD_2024: Readonly<Record<'debitos' | 'creditos' | 'extratos', readonly Injection[]>> = {
   debitos: [{ kind: 'ramp', from: 1, to: 220, duringSec: 120 }, { kind: 'constant', rate: 220, duringSec: 120 }],
   creditos: [{ kind: 'ramp', from: 1, to: 110, duringSec: 120 }, { kind: 'constant', rate: 110, duringSec: 120 }],
@@ -124,13 +133,7 @@ async function validation(t: Target, rec: Recorder): Promise<void> {
         }),
       ),
     );
-    for (const bad of [
-      { valor: 1.2, tipo: 'd', descricao: 'devolve' },
-      { valor: 1, tipo: 'x', descricao: 'devolve' },
-      { valor: 1, tipo: 'c', descricao: '123456789 e mais um pouco' },
-      { valor: 1, tipo: 'c', descricao: '' },
-      { valor: 1, tipo: 'c', descricao: null },
-    ]) {
+    for (const bad of INVALID_TRANSACTIONS) {
       await post(id, bad, [422, 400]);
     }
   };
