@@ -44,7 +44,12 @@ export const SIMULATORS = [
   { name: 'processor-fallback', port: 8002, fee: '0.15' },
 ] as const;
 
-export const PAYMENTS_NGINX = { workerConnections: 4096, upstreamKeepalive: 128 } as const;
+/**
+ * nginx: two workers. Up to 600 k6 VUs start on a 100-ms grid and fire in bursts; two workers
+ * take a burst on both cores (docs/BENCHMARKS.md: p99 0.1-0.6 ms lower in 4 of 4 bursty runs, same
+ * in the preview, 1 s more nginx CPU over a final-like run, peak 8 MB of its 30).
+ */
+export const PAYMENTS_NGINX = { workerProcesses: 2, workerConnections: 4096, upstreamKeepalive: 128 } as const;
 
 /**
  * redis-server's arguments, the same locally and in the compose files: unix socket only, no

@@ -22,7 +22,7 @@ export interface LaunchBalancerOptions {
   readonly port: number;
   readonly sockets: readonly string[];
   readonly limits: Limits;
-  readonly nginx: { readonly workerConnections: number; readonly upstreamKeepalive: number };
+  readonly nginx: { readonly workerProcesses: number; readonly workerConnections: number; readonly upstreamKeepalive: number };
   /** Private folder for nginx's pid and temp files. */
   readonly runtimeDir: string;
   readonly log: (m: string) => void;
