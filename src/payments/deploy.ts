@@ -7,7 +7,7 @@ import { apiImageYaml, lbServiceYaml, limitsYaml } from '../stack/compose.js';
 import { renderNginxConf } from '../stack/nginx.js';
 import { nodeHeapMB, service, totalLimits } from '../stack/topology.js';
 import type { Topology } from '../stack/topology.js';
-import { PAYMENTS_APIS, PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, redisServerArgs } from './topology.js';
+import { PAYMENTS_API_V8_FLAGS, PAYMENTS_APIS, PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, redisServerArgs } from './topology.js';
 
 const SOCKETS = '/run/rinha';
 /** How the official compose names the processors on the `payment-processor` network. */
@@ -24,7 +24,7 @@ function composeYaml(variant: Variant): string {
   const redis = variant !== 'memory';
   const api = (name: string, i: number) => [
     `  ${name}:`,
-    ...apiImageYaml('2025'),
+    ...apiImageYaml('2025', PAYMENTS_API_V8_FLAGS),
     '    environment:',
     `      RINHA_SOCKET: ${SOCKETS}/${name}.sock`,
     `      RINHA_PEER_SOCKET: ${SOCKETS}/${PAYMENTS_APIS[1 - i]}.sock`,

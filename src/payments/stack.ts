@@ -9,7 +9,7 @@ import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
 import { assertPortsFree, httpStatus } from '../stack/probe.js';
 import { Stack, waitUntil } from '../stack/stack.js';
 import { nodeHeapMB, service } from '../stack/topology.js';
-import { PAYMENTS_APIS, PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, redisServerArgs, SIMULATOR_LIMITS, SIMULATORS, type PaymentsStoreKind } from './topology.js';
+import { PAYMENTS_API_V8_FLAGS, PAYMENTS_APIS, PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, redisServerArgs, SIMULATOR_LIMITS, SIMULATORS, type PaymentsStoreKind } from './topology.js';
 
 /** Readiness of a Redis server on a unix socket: PING answers +PONG. */
 function redisPing(socket: string): Promise<boolean> {
@@ -114,6 +114,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
           name,
           command: process.execPath,
           args: [
+            ...PAYMENTS_API_V8_FLAGS,
             `--max-old-space-size=${nodeHeapMB(limits)}`,
             projectPath('bin', 'rinha.js'),
             'serve',

@@ -45,6 +45,15 @@ export const SIMULATORS = [
 ] as const;
 
 /**
+ * V8 flags of each API: a young generation big enough (8-16 MB semi-spaces instead of ~1 MB)
+ * that a payment's objects die young even while a slow default holds it 0.5-5 s in flight; with
+ * the default, they were promoted and a final-like run ended with a 4-12 ms mark-compact every
+ * 5-8 s per API (docs/BENCHMARKS.md: 20-22 mark-compacts down to 5, p99 6.8 → 5.7 ms, peak memory
+ * 78 MB of 130). Command-line flags: --min-semi-space-size is not allowed in NODE_OPTIONS.
+ */
+export const PAYMENTS_API_V8_FLAGS = ['--min-semi-space-size=8', '--max-semi-space-size=16'] as const;
+
+/**
  * nginx: two workers. Up to 600 k6 VUs start on a 100-ms grid and fire in bursts; two workers
  * take a burst on both cores (docs/BENCHMARKS.md: p99 0.1-0.6 ms lower in 4 of 4 bursty runs, same
  * in the preview, 1 s more nginx CPU over a final-like run, peak 8 MB of its 30).

@@ -23,6 +23,7 @@ export function lbServiceYaml(o: { port: number; apis: readonly string[]; socket
 }
 
 /** The build/image lines of an API service (one image for both systems). */
-export function apiImageYaml(system: '2024' | '2025'): string[] {
-  return ['    build:', '      context: ../..', '      dockerfile: deploy/Dockerfile', '    image: rinha-ts/app:latest', `    command: ["node", "bin/rinha.js", "serve", "${system}"]`];
+export function apiImageYaml(system: '2024' | '2025', nodeFlags: readonly string[] = []): string[] {
+  const command = ['node', ...nodeFlags, 'bin/rinha.js', 'serve', system].map((a) => JSON.stringify(a)).join(', ');
+  return ['    build:', '      context: ../..', '      dockerfile: deploy/Dockerfile', '    image: rinha-ts/app:latest', `    command: [${command}]`];
 }

@@ -48,3 +48,13 @@ for (const rel of COMPOSE_FILES) test(`docker compose config accepts deploy/${re
   }
   t.skip('no docker compose client on this machine');
 });
+
+test('2025 compose files start each API with the young-generation flags the local runner uses', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { PAYMENTS_API_V8_FLAGS } = await import('../../src/payments/topology.js');
+  const expected = `command: ${JSON.stringify(['node', ...PAYMENTS_API_V8_FLAGS, 'bin/rinha.js', 'serve', '2025']).replaceAll(',', ', ')}`;
+  for (const file of ['docker-compose.yml', 'docker-compose.redis.yml', 'docker-compose.durable.yml']) {
+    const text = readFileSync(projectPath('deploy', '2025', file), 'utf8');
+    assert.equal(text.split(expected).length - 1, 2, `${file}: both APIs carry ${PAYMENTS_API_V8_FLAGS.join(' ')}`);
+  }
+});
