@@ -37,7 +37,10 @@ test('route: table of processor conditions', () => {
   const slowDefault = st({ latencyEwmaMs: 5000 }, { failing: false, minResponseTimeMs: 5000, atMs: NOW - 100 });
   const slowFallback = st({ latencyEwmaMs: 1000 }, { failing: false, minResponseTimeMs: 1000, atMs: NOW - 100 });
   const probing = st({ consecutiveNotStored: 5, lastNotStoredAtMs: NOW - 1000 });
-  const probeInFlight = st({ consecutiveNotStored: 5, lastNotStoredAtMs: NOW - 1000, inFlight: 1 });
+  const probeInFlight = st({ consecutiveNotStored: 5, lastNotStoredAtMs: NOW - 1000, inFlight: 1, lastSentAtMs: NOW - 10 });
+  const slowProbeInFlight = st({ consecutiveNotStored: 5, lastNotStoredAtMs: NOW - 6000, inFlight: 1, lastSentAtMs: NOW - cfg.probeEveryMs });
+  const probesAtTheirCap = st({ consecutiveNotStored: 5, lastNotStoredAtMs: NOW - 6000, inFlight: cfg.maxProbesInFlight, lastSentAtMs: NOW - 1000 });
+  const justRefused = st({ consecutiveNotStored: 5, lastNotStoredAtMs: NOW - 10, inFlight: 1, lastSentAtMs: NOW - 1000 });
   const fullDefault = st({ inFlight: cfg.maxInFlight.default });
   const rows: [string, ProcessorState, ProcessorState, number, string][] = [
     ['both healthy', up, up, 0, 'default'],
@@ -52,7 +55,11 @@ test('route: table of processor conditions', () => {
     ['default down, fallback probe in flight: hold', downByOutcomes, probeInFlight, 60_000, 'hold'],
     ['default down by health, fallback fine, long wait', st({ lastNotStoredAtMs: NOW - 10 }, failingHealth), up, 60_000, 'fallback'],
     ['default down long enough: probe it', probing, up, 0, 'default'],
-    ['probe already in flight: no second probe', probeInFlight, up, 0, 'hold'],
+    ['probe sent just now: no second probe yet', probeInFlight, up, 0, 'hold'],
+    ['a slow probe still out after the probe period: another probe', slowProbeInFlight, up, 0, 'default'],
+    ['probes in flight at their cap: hold', probesAtTheirCap, up, 0, 'hold'],
+    ['a refusal just now: the next probe waits', justRefused, up, 0, 'hold'],
+    ['default down, fallback\'s slow probe out long enough: probe fallback again', downByOutcomes, slowProbeInFlight, 60_000, 'fallback'],
   ];
   for (const [name, d, f, wait, expected] of rows) assert.equal(route(NOW, wait, { default: d, fallback: f }, cfg), expected, name);
 });

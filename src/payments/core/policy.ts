@@ -4,8 +4,9 @@
 // much as one processed early, one still queued at the end earns nothing, and a slow processor
 // still works (throughput = concurrency / delay). So:
 //   1. default whenever it is up and has a free slot, however slow it is;
-//   2. while default is down, one real payment at a time probes it (a 500 stores nothing, so a
-//      probe is free) — it is back as soon as one is stored;
+//   2. while default is down, a real payment probes it every probeEveryMs (a 500 stores nothing,
+//      so a probe is free) — it is back as soon as one is stored; a probe held by a slow failing
+//      processor (its delay applies before its 500) does not stop the next one;
 //   3. fallback only for payments that have waited long enough that holding them longer risks
 //      more than the 10 points fallback costs (a payment still held when the run ends earns
 //      nothing), and only while fallback is up and fast — or as its probe when it is down;
@@ -31,6 +32,8 @@ export interface Observed {
   /** Exponentially weighted mean latency of stored payments, ms. */
   readonly latencyEwmaMs: number;
   readonly inFlight: number;
+  /** When the last payment was sent there (epoch ms): paces the probes of a down processor. */
+  readonly lastSentAtMs: number;
 }
 
 export interface ProcessorState {
@@ -45,6 +48,8 @@ export interface PolicyConfig {
   readonly downAfterConsecutive: number;
   /** While down, one probe payment at most this often. */
   readonly probeEveryMs: number;
+  /** …and at most this many in flight (a failing processor 5 s slow holds each probe 5 s). */
+  readonly maxProbesInFlight: number;
   /** Health older than this is ignored (the poller reads it every 5 s). */
   readonly healthFreshMs: number;
   /** Fallback only takes payments that have waited at least this long. */
@@ -57,6 +62,7 @@ export const DEFAULT_POLICY: PolicyConfig = {
   maxInFlight: { default: 512, fallback: 128 },
   downAfterConsecutive: 3,
   probeEveryMs: 250,
+  maxProbesInFlight: 20,
   healthFreshMs: 7_000,
   fallbackAfterWaitMs: 300,
   fallbackMaxLatencyMs: 250,
@@ -64,7 +70,7 @@ export const DEFAULT_POLICY: PolicyConfig = {
 
 const EWMA_WEIGHT = 0.2;
 
-export const INITIAL_OBSERVED: Observed = { consecutiveNotStored: 0, lastNotStoredAtMs: 0, lastStoredAtMs: 0, latencyEwmaMs: 0, inFlight: 0 };
+export const INITIAL_OBSERVED: Observed = { consecutiveNotStored: 0, lastNotStoredAtMs: 0, lastStoredAtMs: 0, latencyEwmaMs: 0, inFlight: 0, lastSentAtMs: 0 };
 
 /** The state after a payment's outcome on this processor (pure). */
 export function observe(o: Observed, outcome: PaymentOutcome, latencyMs: number, nowMs: number): Observed {
@@ -87,9 +93,16 @@ export function isDown(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boo
   return healthSaysDown || outcomesSayDown;
 }
 
-/** A down processor may take one real payment as a probe (a refusal stores nothing). */
+/**
+ * A down processor may take a real payment as a probe (a refusal stores nothing): one per
+ * probeEveryMs since the last send and the last refusal, a bounded number at once. Waiting for
+ * the previous probe to come back would blind us for as long as a slow failing processor holds
+ * it: seen in a final-like run, where fallback's quick probe won the race after both recovered
+ * and took a 13,000-payment backlog that a recovered default could have had.
+ */
 function mayProbe(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
-  return s.observed.inFlight === 0 && nowMs - s.observed.lastNotStoredAtMs >= cfg.probeEveryMs;
+  const o = s.observed;
+  return o.inFlight < cfg.maxProbesInFlight && nowMs - o.lastSentAtMs >= cfg.probeEveryMs && nowMs - o.lastNotStoredAtMs >= cfg.probeEveryMs;
 }
 
 /** Expected latency: the larger of what the health endpoint promises and what we measured. */

@@ -110,7 +110,8 @@ export class Dispatcher {
 
   private setInFlight(name: ProcessorName, delta: number): void {
     const s = this.state[name];
-    this.state[name] = { ...s, observed: { ...s.observed, inFlight: s.observed.inFlight + delta } };
+    const sent = delta > 0 ? { lastSentAtMs: this.now() } : {};
+    this.state[name] = { ...s, observed: { ...s.observed, inFlight: s.observed.inFlight + delta, ...sent } };
   }
 
   /** A pinned payment may go back to its processor when it is up, or as that processor's probe. */
