@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { CREBITO_TOPOLOGY } from '../../src/crebito/topology.js';
-import { PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_TOPOLOGY } from '../../src/payments/topology.js';
+import { PAYMENTS_API_V8_FLAGS, PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_TOPOLOGY } from '../../src/payments/topology.js';
 import { totalLimits, withinBudget } from '../../src/stack/topology.js';
 import { staleDeployFiles } from '../../src/cli/deploy.js';
 import { projectPath } from '../../src/paths.js';
@@ -49,12 +50,10 @@ for (const rel of COMPOSE_FILES) test(`docker compose config accepts deploy/${re
   t.skip('no docker compose client on this machine');
 });
 
-test('2025 compose files start each API with the young-generation flags the local runner uses', async () => {
-  const { readFileSync } = await import('node:fs');
-  const { PAYMENTS_API_V8_FLAGS } = await import('../../src/payments/topology.js');
+test('2025 compose files start each API with the young-generation flags the local runner uses', () => {
   const expected = `command: ${JSON.stringify(['node', ...PAYMENTS_API_V8_FLAGS, 'bin/rinha.js', 'serve', '2025']).replaceAll(',', ', ')}`;
-  for (const file of ['docker-compose.yml', 'docker-compose.redis.yml', 'docker-compose.durable.yml']) {
-    const text = readFileSync(projectPath('deploy', '2025', file), 'utf8');
+  for (const file of COMPOSE_FILES.filter((f) => f.startsWith('2025/'))) {
+    const text = readFileSync(projectPath('deploy', file), 'utf8');
     assert.equal(text.split(expected).length - 1, 2, `${file}: both APIs carry ${PAYMENTS_API_V8_FLAGS.join(' ')}`);
   }
 });

@@ -100,7 +100,7 @@ export function isDown(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boo
  * it: seen in a final-like run, where fallback's quick probe won the race after both recovered
  * and took a 13,000-payment backlog that a recovered default could have had.
  */
-function mayProbe(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
+export function mayProbe(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
   const o = s.observed;
   return o.inFlight < cfg.maxProbesInFlight && nowMs - o.lastSentAtMs >= cfg.probeEveryMs && nowMs - o.lastNotStoredAtMs >= cfg.probeEveryMs;
 }

@@ -7,7 +7,7 @@
 // - starts are paced (a few per timer tick, a bounded rate) so draining a backlog never starves
 //   the API of CPU: a payment can wait, a POST /payments answer cannot.
 import { classifyLookup, classifyPayment } from '../core/outcome.js';
-import { DEFAULT_POLICY, INITIAL_OBSERVED, isDown, observe, PROCESSORS, route, type Health, type PolicyConfig, type ProcessorName, type ProcessorState } from '../core/policy.js';
+import { DEFAULT_POLICY, INITIAL_OBSERVED, isDown, mayProbe, observe, PROCESSORS, route, type Health, type PolicyConfig, type ProcessorName, type ProcessorState } from '../core/policy.js';
 import type { ProcessorClient } from '../processors/client.js';
 import type { PaymentRecords } from '../store/store.js';
 import type { Journal } from './journal.js';
@@ -118,8 +118,7 @@ export class Dispatcher {
   private mayRetryPinned(name: ProcessorName, now: number): boolean {
     const s = this.state[name];
     if (s.observed.inFlight >= this.cfg.maxInFlight[name]) return false;
-    if (!isDown(s, now, this.cfg)) return true;
-    return s.observed.inFlight === 0 && now - s.observed.lastNotStoredAtMs >= this.cfg.probeEveryMs;
+    return !isDown(s, now, this.cfg) || mayProbe(s, now, this.cfg);
   }
 
   private pump(): void {
