@@ -19,7 +19,8 @@ const { values } = parseArgs({
 });
 const rate = Number(values.rate);
 const duration = Number(values.duration);
-if (!(rate > 0 && rate <= 5000 && duration > 0 && duration <= 600)) throw new Error('--rate must be in (0, 5000], --duration in (0, 600]');
+if (!(rate > 0 && rate <= 5000 && duration > 0 && duration <= 600))
+  throw new Error('--rate must be in (0, 5000], --duration in (0, 600]');
 const url = new URL(values.url);
 const agent = values.keepalive ? new http.Agent({ keepAlive: true, maxSockets: 256 }) : false;
 const total = Math.round(rate * duration);
@@ -40,7 +41,9 @@ function fire() {
   const id = 1 + pick(5);
   const r = pick(340);
   const get = r < 10;
-  const body = get ? undefined : JSON.stringify({ valor: 1 + pick(10000), tipo: r < 230 ? 'd' : 'c', descricao: descricao() });
+  const body = get
+    ? undefined
+    : JSON.stringify({ valor: 1 + pick(10000), tipo: r < 230 ? 'd' : 'c', descricao: descricao() });
   const start = performance.now();
   inFlight++;
   const req = http.request(
@@ -50,7 +53,9 @@ function fire() {
       method: get ? 'GET' : 'POST',
       path: get ? `/clientes/${id}/extrato` : `/clientes/${id}/transacoes`,
       agent,
-      headers: get ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: get
+        ? {}
+        : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     },
     (res) => {
       let text = '';
@@ -99,7 +104,8 @@ loop.disable();
 
 samples.sort((a, b) => a - b);
 // Nearest rank on the sorted samples.
-const pct = (p) => samples[Math.min(samples.length - 1, Math.max(0, Math.ceil((p / 100) * samples.length) - 1))];
+const pct = (p) =>
+  samples[Math.min(samples.length - 1, Math.max(0, Math.ceil((p / 100) * samples.length) - 1))];
 const r3 = (x) => (x === undefined ? null : Math.round(x * 1000) / 1000);
 console.log(
   JSON.stringify({
@@ -112,7 +118,13 @@ console.log(
     statuses,
     errors,
     inconsistent,
-    latencyMs: { p50: r3(pct(50)), p90: r3(pct(90)), p99: r3(pct(99)), p999: r3(pct(99.9)), max: r3(samples.at(-1)) },
+    latencyMs: {
+      p50: r3(pct(50)),
+      p90: r3(pct(90)),
+      p99: r3(pct(99)),
+      p999: r3(pct(99.9)),
+      max: r3(samples.at(-1)),
+    },
     generator: { maxLateMs: r3(maxLateMs), eventLoopDelayP99Ms: r3(loop.percentile(99) / 1e6) },
   }),
 );

@@ -13,17 +13,29 @@ function testFiles(dir) {
 }
 
 const files = process.argv.slice(2);
-const nodeArgs = ['--test', '--test-concurrency=1', '--test-reporter=spec', ...(files.length > 0 ? files : testFiles('dist/test'))];
-const canIsolate = process.getuid?.() === 0 && process.env.RINHA_NETNS !== '1' && spawnSync('unshare', ['-n', 'true']).status === 0;
+const nodeArgs = [
+  '--test',
+  '--test-concurrency=1',
+  '--test-reporter=spec',
+  ...(files.length > 0 ? files : testFiles('dist/test')),
+];
+const canIsolate =
+  process.getuid?.() === 0 &&
+  process.env.RINHA_NETNS !== '1' &&
+  spawnSync('unshare', ['-n', 'true']).status === 0;
 
 let r;
 if (canIsolate) {
   console.log('tests: running in a private network namespace');
   const quoted = nodeArgs.map((a) => `'${a}'`).join(' ');
-  r = spawnSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && exec '${process.execPath}' ${quoted}`], {
-    stdio: 'inherit',
-    env: { ...process.env, RINHA_NETNS: '1' },
-  });
+  r = spawnSync(
+    'unshare',
+    ['-n', 'sh', '-c', `ip link set lo up && exec '${process.execPath}' ${quoted}`],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, RINHA_NETNS: '1' },
+    },
+  );
 } else {
   r = spawnSync(process.execPath, nodeArgs, { stdio: 'inherit' });
 }

@@ -26,10 +26,19 @@ function summarize(run: Run2024) {
   const g = gatlingStats(run.rec, SLA_THRESHOLD_MS);
   return {
     gatling: g,
-    sla: score2024({ total: g.count, okUnderThreshold: g.okUnderThreshold, inconsistencies: run.rec.inconsistencies }),
+    sla: score2024({
+      total: g.count,
+      okUnderThreshold: g.okUnderThreshold,
+      inconsistencies: run.rec.inconsistencies,
+    }),
     inconsistencies: run.rec.inconsistencies,
     exactMs: exactStats(run.rec.all),
-    byRequest: Object.fromEntries(Object.entries(run.rec.byName).map(([k, v]) => [k, { ...exactStats(v.samples), count: v.count, ko: v.ko }])),
+    byRequest: Object.fromEntries(
+      Object.entries(run.rec.byName).map(([k, v]) => [
+        k,
+        { ...exactStats(v.samples), count: v.count, ko: v.ko },
+      ]),
+    ),
     statuses: run.rec.statuses,
     failures: run.rec.failures,
     generator: run.generator,
@@ -57,7 +66,12 @@ export async function bench2024(o: Bench2024Options) {
   let baseline: ReturnType<typeof summarize> | undefined;
   if (o.baseline) {
     o.log(`baseline: starting the canned topology on port ${BASELINE_PORT}`);
-    const floor = await upCrebito({ store: 'sqlite', canned: true, port: BASELINE_PORT, log: (m) => o.log(`baseline: ${m}`) });
+    const floor = await upCrebito({
+      store: 'sqlite',
+      canned: true,
+      port: BASELINE_PORT,
+      log: (m) => o.log(`baseline: ${m}`),
+    });
     try {
       baseline = summarize(await runOnce(o, `http://127.0.0.1:${BASELINE_PORT}`, 'baseline'));
     } finally {
@@ -75,7 +89,15 @@ export async function bench2024(o: Bench2024Options) {
     seed: o.seed,
     expectedRequests: 123 + run.plannedLoadRequests,
     ...s,
-    ...(baseline ? { baseline: { gatling: baseline.gatling, exactMs: baseline.exactMs, generator: baseline.generator } } : {}),
+    ...(baseline
+      ? {
+          baseline: {
+            gatling: baseline.gatling,
+            exactMs: baseline.exactMs,
+            generator: baseline.generator,
+          },
+        }
+      : {}),
     timeline: timeline(run.rec),
   };
   const dir = reportDir(o.reportsBase, '2024', startedAt);
@@ -89,22 +111,60 @@ export async function bench2024(o: Bench2024Options) {
       ['OK under 250 ms', `${g.percentOkUnderThreshold}%`],
       ['p99 (Gatling, whole ms)', `${g.p99} ms`],
       ['p99 exact', `${s.exactMs.p99} ms${baseline ? ` (floor ${baseline.exactMs.p99} ms)` : ''}`],
-      ['generator', `event-loop lag p99 ${s.generator.eventLoopLagMs.p99} ms, start lateness p99 ${s.generator.startLatenessMs.p99} ms, CPU ${s.generator.cpuPercentOfOneCore}% of a core`],
+      [
+        'generator',
+        `event-loop lag p99 ${s.generator.eventLoopLagMs.p99} ms, start lateness p99 ${s.generator.startLatenessMs.p99} ms, CPU ${s.generator.cpuPercentOfOneCore}% of a core`,
+      ],
     ],
     tables: [
       {
         caption: 'Global stats (Gatling style, ms)',
         rows: [
           ['', 'count', 'OK', 'KO', 'min', 'mean', 'p50', 'p75', 'p95', 'p99', 'max'],
-          ['all requests', ...[g.count, g.ok, g.ko, g.min, g.mean, g.p50, g.p75, g.p95, g.p99, g.max].map(String)],
-          ...(baseline ? [['canned floor', ...[baseline.gatling.count, baseline.gatling.ok, baseline.gatling.ko, baseline.gatling.min, baseline.gatling.mean, baseline.gatling.p50, baseline.gatling.p75, baseline.gatling.p95, baseline.gatling.p99, baseline.gatling.max].map(String)]] : []),
+          [
+            'all requests',
+            ...[g.count, g.ok, g.ko, g.min, g.mean, g.p50, g.p75, g.p95, g.p99, g.max].map(String),
+          ],
+          ...(baseline
+            ? [
+                [
+                  'canned floor',
+                  ...[
+                    baseline.gatling.count,
+                    baseline.gatling.ok,
+                    baseline.gatling.ko,
+                    baseline.gatling.min,
+                    baseline.gatling.mean,
+                    baseline.gatling.p50,
+                    baseline.gatling.p75,
+                    baseline.gatling.p95,
+                    baseline.gatling.p99,
+                    baseline.gatling.max,
+                  ].map(String),
+                ],
+              ]
+            : []),
         ],
       },
       {
         caption: 'Per request (exact ms)',
-        rows: [['request', 'count', 'KO', 'p50', 'p90', 'p99', 'p99.9', 'max'], ...Object.entries(s.byRequest).map(([k, v]) => [k, ...[v.count, v.ko, v.p50, v.p90, v.p99, v.p999, v.max].map(String)])],
+        rows: [
+          ['request', 'count', 'KO', 'p50', 'p90', 'p99', 'p99.9', 'max'],
+          ...Object.entries(s.byRequest).map(([k, v]) => [
+            k,
+            ...[v.count, v.ko, v.p50, v.p90, v.p99, v.p999, v.max].map(String),
+          ]),
+        ],
       },
-      { caption: 'Failures by kind', rows: [['kind', 'count'], ...(Object.keys(s.failures).length === 0 ? [['none', '0']] : Object.entries(s.failures).map(([k, v]) => [k, String(v)]))] },
+      {
+        caption: 'Failures by kind',
+        rows: [
+          ['kind', 'count'],
+          ...(Object.keys(s.failures).length === 0
+            ? [['none', '0']]
+            : Object.entries(s.failures).map(([k, v]) => [k, String(v)])),
+        ],
+      },
     ],
     timeline: result.timeline,
     statuses: s.statuses,

@@ -38,7 +38,12 @@ function score(run: Run2025, o: Bench2025Options) {
   const okAll = run.rec.ok.values();
   const b = run.final.backend;
   const fee = (k: 'default' | 'fallback', dflt: number) => run.final[k]?.fee ?? dflt;
-  const source = o.grossFrom === 'backend' ? b : run.final.default && run.final.fallback ? { default: run.final.default, fallback: run.final.fallback } : undefined;
+  const source =
+    o.grossFrom === 'backend'
+      ? b
+      : run.final.default && run.final.fallback
+        ? { default: run.final.default, fallback: run.final.fallback }
+        : undefined;
   return score2025({
     p99Ms: k6Percentile(okAll, 99),
     inconsistencies: run.inconsistencies,
@@ -46,13 +51,27 @@ function score(run: Run2025, o: Bench2025Options) {
     failedPosts: run.failedPosts,
     maxRequests: o.schedule.maxVUs,
     // The lag and the recorded counts always come from the backend's summary, as in the script.
-    default: { totalRequests: b?.default.totalRequests ?? 0, totalCents: source?.default.totalCents ?? 0, fee: fee('default', 0.05) },
-    fallback: { totalRequests: b?.fallback.totalRequests ?? 0, totalCents: source?.fallback.totalCents ?? 0, fee: fee('fallback', 0.15) },
+    default: {
+      totalRequests: b?.default.totalRequests ?? 0,
+      totalCents: source?.default.totalCents ?? 0,
+      fee: fee('default', 0.05),
+    },
+    fallback: {
+      totalRequests: b?.fallback.totalRequests ?? 0,
+      totalCents: source?.fallback.totalCents ?? 0,
+      fee: fee('fallback', 0.15),
+    },
     ...(o.participant ? { participant: o.participant } : {}),
   });
 }
 
-async function runOnce(o: Bench2025Options, target: string, defaultUrl: string, fallbackUrl: string, label: string): Promise<Run2025> {
+async function runOnce(
+  o: Bench2025Options,
+  target: string,
+  defaultUrl: string,
+  fallbackUrl: string,
+  label: string,
+): Promise<Run2025> {
   let progress: Progress | undefined;
   const run = await runPayments2025({
     target,
@@ -64,7 +83,13 @@ async function runOnce(o: Bench2025Options, target: string, defaultUrl: string, 
     ...(o.workers === undefined ? {} : { workers: o.workers }),
     onStart: (rec, totalSec) => {
       if (!o.progress) return;
-      progress = new Progress(rec, label, totalSec, process.stderr, () => `  inconsistencies ${rec.inconsistencies}`);
+      progress = new Progress(
+        rec,
+        label,
+        totalSec,
+        process.stderr,
+        () => `  inconsistencies ${rec.inconsistencies}`,
+      );
       progress.start();
     },
   });
@@ -73,14 +98,35 @@ async function runOnce(o: Bench2025Options, target: string, defaultUrl: string, 
 }
 
 export async function bench2025(o: Bench2025Options) {
-  let baseline: { allSuccessfulRequests: ReturnType<typeof exactStats>; postPayments: ReturnType<typeof exactStats>; p99: string } | undefined;
+  let baseline:
+    | {
+        allSuccessfulRequests: ReturnType<typeof exactStats>;
+        postPayments: ReturnType<typeof exactStats>;
+        p99: string;
+      }
+    | undefined;
   if (o.baseline) {
     const log = o.log ?? (() => {});
     log(`baseline: starting the canned topology on port ${BASELINE_2025_PORTS.api}`);
-    const floor = await upPayments({ canned: true, port: BASELINE_2025_PORTS.api, simulatorPorts: [BASELINE_2025_PORTS.default, BASELINE_2025_PORTS.fallback], log: (m) => log(`baseline: ${m}`) });
+    const floor = await upPayments({
+      canned: true,
+      port: BASELINE_2025_PORTS.api,
+      simulatorPorts: [BASELINE_2025_PORTS.default, BASELINE_2025_PORTS.fallback],
+      log: (m) => log(`baseline: ${m}`),
+    });
     try {
-      const b = await runOnce(o, `http://127.0.0.1:${floor.port}`, floor.processors.default, floor.processors.fallback, 'baseline');
-      baseline = { allSuccessfulRequests: exactStats(b.rec.ok), postPayments: exactStats(b.posts.all), p99: `${Math.round(k6Percentile(b.rec.ok.values(), 99) * 100) / 100}ms` };
+      const b = await runOnce(
+        o,
+        `http://127.0.0.1:${floor.port}`,
+        floor.processors.default,
+        floor.processors.fallback,
+        'baseline',
+      );
+      baseline = {
+        allSuccessfulRequests: exactStats(b.rec.ok),
+        postPayments: exactStats(b.posts.all),
+        p99: `${Math.round(k6Percentile(b.rec.ok.values(), 99) * 100) / 100}ms`,
+      };
     } finally {
       await floor.stop();
     }
@@ -96,11 +142,18 @@ export async function bench2025(o: Bench2025Options) {
     allSuccessfulRequests: exactStats(run.rec.ok),
     httpErrorsByKind: run.rec.failures,
     statuses: run.rec.statuses,
-    defaultShare: processedDefault + processedFallback === 0 ? 0 : Math.round((processedDefault / (processedDefault + processedFallback)) * 10000) / 100,
+    defaultShare:
+      processedDefault + processedFallback === 0
+        ? 0
+        : Math.round((processedDefault / (processedDefault + processedFallback)) * 10000) / 100,
     processors: pp,
     backendSummary: pp.backend,
     backendMatchesProcessors:
-      pp.backend !== undefined && pp.default !== undefined && pp.fallback !== undefined && pp.backend.default.totalRequests === pp.default.totalRequests && pp.backend.fallback.totalRequests === pp.fallback.totalRequests,
+      pp.backend !== undefined &&
+      pp.default !== undefined &&
+      pp.fallback !== undefined &&
+      pp.backend.default.totalRequests === pp.default.totalRequests &&
+      pp.backend.fallback.totalRequests === pp.fallback.totalRequests,
     purgeBackendStatus: run.purgeBackendStatus,
     generator: run.generator,
     ...(baseline ? { baseline } : {}),
@@ -121,30 +174,93 @@ export async function bench2025(o: Bench2025Options) {
   const dir = reportDir(o.reportsBase, o.schedule.name, startedAt);
   const bands = o.schedule.stages.map((st, i) => {
     const end = o.schedule.stages[i + 1]?.atSec ?? o.schedule.durationSec;
-    const bad = st.default.failing ? '#f4a3a3' : st.default.delayMs >= 1000 ? '#f7d08a' : st.default.delayMs > 0 ? '#fbeec1' : '#d8f0d8';
-    return { from: st.atSec, to: end, color: bad, label: `${st.atSec}s: default ${st.default.delayMs}ms${st.default.failing ? ' failing' : ''}; fallback ${st.fallback.delayMs}ms${st.fallback.failing ? ' failing' : ''}` };
+    const bad = st.default.failing
+      ? '#f4a3a3'
+      : st.default.delayMs >= 1000
+        ? '#f7d08a'
+        : st.default.delayMs > 0
+          ? '#fbeec1'
+          : '#d8f0d8';
+    return {
+      from: st.atSec,
+      to: end,
+      color: bad,
+      label: `${st.atSec}s: default ${st.default.delayMs}ms${st.default.failing ? ' failing' : ''}; fallback ${st.fallback.delayMs}ms${st.fallback.failing ? ' failing' : ''}`,
+    };
   });
   const html = renderReport({
     title: `Payments ${o.schedule.name} — ${o.target} — ${startedAt.toISOString()}`,
     headline: [
       ['total_liquido (score)', official.total_liquido.toFixed(2)],
-      ['p99 (all successful requests)', `${official.p99.valor} → bonus ${official.p99.bonus}${baseline ? ` (canned floor ${baseline.p99})` : ''}`],
-      ['inconsistencies', `${official.multa.composicao.num_inconsistencias} (fine ${official.multa.porcentagem * 100}%)`],
-      ['lag', `${official.lag.lag} (${official.lag.num_pagamentos_solicitados} accepted, ${official.lag.num_pagamentos_total} recorded)`],
-      ['payments via default', `${processedDefault} (${extras.defaultShare}%), via fallback ${processedFallback}`],
-      ['POST /payments', `p50 ${extras.postPayments.p50} ms, p99 ${extras.postPayments.p99} ms, p99.9 ${extras.postPayments.p999} ms, max ${extras.postPayments.max} ms`],
-      ['generator', `${run.generator.workers} VU thread(s): event-loop lag p99 ${run.generator.vuThreadLoopLagMs.p99} ms (main ${run.generator.eventLoopLagMs.p99} ms), VU start lateness p99 ${run.generator.startLatenessMs.p99} ms, CPU ${run.generator.cpuPercentOfOneCore}% of a core`],
+      [
+        'p99 (all successful requests)',
+        `${official.p99.valor} → bonus ${official.p99.bonus}${baseline ? ` (canned floor ${baseline.p99})` : ''}`,
+      ],
+      [
+        'inconsistencies',
+        `${official.multa.composicao.num_inconsistencias} (fine ${official.multa.porcentagem * 100}%)`,
+      ],
+      [
+        'lag',
+        `${official.lag.lag} (${official.lag.num_pagamentos_solicitados} accepted, ${official.lag.num_pagamentos_total} recorded)`,
+      ],
+      [
+        'payments via default',
+        `${processedDefault} (${extras.defaultShare}%), via fallback ${processedFallback}`,
+      ],
+      [
+        'POST /payments',
+        `p50 ${extras.postPayments.p50} ms, p99 ${extras.postPayments.p99} ms, p99.9 ${extras.postPayments.p999} ms, max ${extras.postPayments.max} ms`,
+      ],
+      [
+        'generator',
+        `${run.generator.workers} VU thread(s): event-loop lag p99 ${run.generator.vuThreadLoopLagMs.p99} ms (main ${run.generator.eventLoopLagMs.p99} ms), VU start lateness p99 ${run.generator.startLatenessMs.p99} ms, CPU ${run.generator.cpuPercentOfOneCore}% of a core`,
+      ],
     ],
     tables: [
       {
         caption: 'Stages (sent to both processors)',
-        rows: [['at s', 'default delay ms', 'default failing', 'fallback delay ms', 'fallback failing'], ...o.schedule.stages.map((st) => [String(st.atSec), String(st.default.delayMs), String(st.default.failing), String(st.fallback.delayMs), String(st.fallback.failing)])],
+        rows: [
+          ['at s', 'default delay ms', 'default failing', 'fallback delay ms', 'fallback failing'],
+          ...o.schedule.stages.map((st) => [
+            String(st.atSec),
+            String(st.default.delayMs),
+            String(st.default.failing),
+            String(st.fallback.delayMs),
+            String(st.fallback.failing),
+          ]),
+        ],
       },
       {
         caption: 'Consistency checks',
-        rows: [['at s', 'backend default', 'processor default', 'backend fallback', 'processor fallback', 'inconsistencies'], ...run.checks.map((c) => [c.atSec.toFixed(1), String(c.backend?.default.totalRequests ?? '?'), String(c.default?.totalRequests ?? '?'), String(c.backend?.fallback.totalRequests ?? '?'), String(c.fallback?.totalRequests ?? '?'), c.error ?? String(c.inconsistencies)])],
+        rows: [
+          [
+            'at s',
+            'backend default',
+            'processor default',
+            'backend fallback',
+            'processor fallback',
+            'inconsistencies',
+          ],
+          ...run.checks.map((c) => [
+            c.atSec.toFixed(1),
+            String(c.backend?.default.totalRequests ?? '?'),
+            String(c.default?.totalRequests ?? '?'),
+            String(c.backend?.fallback.totalRequests ?? '?'),
+            String(c.fallback?.totalRequests ?? '?'),
+            c.error ?? String(c.inconsistencies),
+          ]),
+        ],
       },
-      { caption: 'HTTP errors by kind', rows: [['kind', 'count'], ...(Object.keys(extras.httpErrorsByKind).length === 0 ? [['none', '0']] : Object.entries(extras.httpErrorsByKind).map(([k, v]) => [k, String(v)]))] },
+      {
+        caption: 'HTTP errors by kind',
+        rows: [
+          ['kind', 'count'],
+          ...(Object.keys(extras.httpErrorsByKind).length === 0
+            ? [['none', '0']]
+            : Object.entries(extras.httpErrorsByKind).map(([k, v]) => [k, String(v)])),
+        ],
+      },
     ],
     timeline: result.timeline,
     statuses: run.rec.statuses,
@@ -152,8 +268,16 @@ export async function bench2025(o: Bench2025Options) {
       title: 'Payments processed per second, by processor',
       yLabel: 'payments/s',
       series: [
-        { name: 'default', color: '#2a9d8f', points: run.perSecond.default.map((v, i) => [i, v] as const) },
-        { name: 'fallback', color: '#e76f51', points: run.perSecond.fallback.map((v, i) => [i, v] as const) },
+        {
+          name: 'default',
+          color: '#2a9d8f',
+          points: run.perSecond.default.map((v, i) => [i, v] as const),
+        },
+        {
+          name: 'fallback',
+          color: '#e76f51',
+          points: run.perSecond.fallback.map((v, i) => [i, v] as const),
+        },
       ],
     },
     bands,

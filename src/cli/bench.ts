@@ -4,24 +4,40 @@ import { readFileSync } from 'node:fs';
 import { bench2024 } from '../bench/bench2024.js';
 import { bench2025 } from '../bench/bench2025.js';
 import { seededRandom } from '../bench/core/random.js';
-import { finalLike, parseSchedule, PREVIEW_2025, scaleSchedule, type Schedule2025 } from '../bench/core/schedule2025.js';
+import {
+  finalLike,
+  parseSchedule,
+  PREVIEW_2025,
+  scaleSchedule,
+  type Schedule2025,
+} from '../bench/core/schedule2025.js';
 
 export const SCENARIOS = ['2024', '2025-preview', '2025-final-like'] as const;
 
 function print2025(result: Awaited<ReturnType<typeof bench2025>>['result'], dir: string): void {
   const x = result.extras;
-  console.log(`\n${result.scenario} — ${result.target}${result.seed === null ? '' : ` — seed ${result.seed}`}`);
+  console.log(
+    `\n${result.scenario} — ${result.target}${result.seed === null ? '' : ` — seed ${result.seed}`}`,
+  );
   console.table({
     score: { value: result.total_liquido },
     'gross / fees': { value: `${result.total_bruto} / ${result.total_taxas}` },
-    'p99 (all successful) / bonus': { value: `${result.p99.valor} / ${result.p99.bonus}${x.baseline ? ` (canned floor ${x.baseline.p99})` : ''}` },
+    'p99 (all successful) / bonus': {
+      value: `${result.p99.valor} / ${result.p99.bonus}${x.baseline ? ` (canned floor ${x.baseline.p99})` : ''}`,
+    },
     inconsistencies: { value: result.multa.composicao.num_inconsistencias },
     'lag (accepted − recorded)': { value: result.lag.lag },
-    'payments default / fallback': { value: `${result.pagamentos_realizados_default.num_pagamentos} / ${result.pagamentos_realizados_fallback.num_pagamentos} (default ${x.defaultShare}%)` },
-    'POST /payments p50/p90/p99/p99.9/max ms': { value: `${x.postPayments.p50} / ${x.postPayments.p90} / ${x.postPayments.p99} / ${x.postPayments.p999} / ${x.postPayments.max}` },
+    'payments default / fallback': {
+      value: `${result.pagamentos_realizados_default.num_pagamentos} / ${result.pagamentos_realizados_fallback.num_pagamentos} (default ${x.defaultShare}%)`,
+    },
+    'POST /payments p50/p90/p99/p99.9/max ms': {
+      value: `${x.postPayments.p50} / ${x.postPayments.p90} / ${x.postPayments.p99} / ${x.postPayments.p999} / ${x.postPayments.max}`,
+    },
     'failed POSTs': { value: result.pagamentos_solicitados.qtd_falha },
   });
-  console.log(`generator: ${x.generator.workers} VU thread(s), their event-loop lag p99 ${x.generator.vuThreadLoopLagMs.p99} ms (main thread ${x.generator.eventLoopLagMs.p99} ms), CPU ${x.generator.cpuPercentOfOneCore}% of a core`);
+  console.log(
+    `generator: ${x.generator.workers} VU thread(s), their event-loop lag p99 ${x.generator.vuThreadLoopLagMs.p99} ms (main thread ${x.generator.eventLoopLagMs.p99} ms), CPU ${x.generator.cpuPercentOfOneCore}% of a core`,
+  );
   console.log(`report: ${dir}/report.html`);
 }
 
@@ -37,7 +53,11 @@ export function registerBench(program: Command): void {
     .description('run an official-equivalent load test against a backend and score it')
     .argument('<scenario>', SCENARIOS.join(' | '))
     .option('--target <url>', 'backend under test', 'http://127.0.0.1:9999')
-    .addOption(new Option('--scale <factor>', 'shrink every duration, e.g. 0.1 for a quick run').argParser(scaleArg).default(1))
+    .addOption(
+      new Option('--scale <factor>', 'shrink every duration, e.g. 0.1 for a quick run')
+        .argParser(scaleArg)
+        .default(1),
+    )
     .option('--seed <n>', 'random seed (repeatable runs)', (v) => Number.parseInt(v, 10))
     .option('--baseline', 'first run the same scenario against the canned floor of the topology')
     .option('--reports <dir>', 'where report folders go', 'reports')
@@ -45,54 +65,110 @@ export function registerBench(program: Command): void {
     .option('--fallback-url <url>', '2025: the fallback processor', 'http://127.0.0.1:8002')
     .option('--token <token>', "2025: the processors' admin token", '123')
     .option('--workers <n>', '2025: worker threads running the VUs', (v) => Number.parseInt(v, 10))
-    .option('--schedule <file>', '2025: run this schedule (JSON: durationSec, maxVUs, amount, stages)')
-    .action(async (scenario: string, o: { target: string; scale: number; seed?: number; baseline?: boolean; reports: string; defaultUrl: string; fallbackUrl: string; token: string; schedule?: string; workers?: number }) => {
-      const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
-      if (!Number.isSafeInteger(seed)) throw new Error('--seed must be an integer');
-      if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new Error(`unknown scenario "${scenario}" (available: ${SCENARIOS.join(', ')})`);
-      if (scenario !== '2024') {
-        let schedule: Schedule2025;
-        if (o.schedule !== undefined) schedule = parseSchedule(JSON.parse(readFileSync(o.schedule, 'utf8')), o.schedule);
-        else schedule = scenario === '2025-preview' ? PREVIEW_2025 : finalLike(seededRandom(seed));
-        if (o.scale !== 1) schedule = scaleSchedule(schedule, o.scale);
-        const { result, dir } = await bench2025({
+    .option(
+      '--schedule <file>',
+      '2025: run this schedule (JSON: durationSec, maxVUs, amount, stages)',
+    )
+    .action(
+      async (
+        scenario: string,
+        o: {
+          target: string;
+          scale: number;
+          seed?: number;
+          baseline?: boolean;
+          reports: string;
+          defaultUrl: string;
+          fallbackUrl: string;
+          token: string;
+          schedule?: string;
+          workers?: number;
+        },
+      ) => {
+        const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
+        if (!Number.isSafeInteger(seed)) throw new Error('--seed must be an integer');
+        if (!(SCENARIOS as readonly string[]).includes(scenario))
+          throw new Error(`unknown scenario "${scenario}" (available: ${SCENARIOS.join(', ')})`);
+        if (scenario !== '2024') {
+          let schedule: Schedule2025;
+          if (o.schedule !== undefined)
+            schedule = parseSchedule(JSON.parse(readFileSync(o.schedule, 'utf8')), o.schedule);
+          else
+            schedule = scenario === '2025-preview' ? PREVIEW_2025 : finalLike(seededRandom(seed));
+          if (o.scale !== 1) schedule = scaleSchedule(schedule, o.scale);
+          const { result, dir } = await bench2025({
+            target: o.target,
+            defaultUrl: o.defaultUrl,
+            fallbackUrl: o.fallbackUrl,
+            token: o.token,
+            schedule,
+            grossFrom:
+              scenario === '2025-preview' && o.schedule === undefined ? 'backend' : 'processors',
+            ...(scenario === '2025-final-like' ? { seed } : {}),
+            reportsBase: o.reports,
+            progress: true,
+            ...(o.workers === undefined ? {} : { workers: o.workers }),
+            baseline: o.baseline === true,
+            log: (m) => console.error(`[bench] ${m}`),
+            // --scale shrinks the check period too (the 15 s..2 s window stays).
+            ...(o.scale !== 1 ? { checkEverySec: Math.max(1, 10 * o.scale) } : {}),
+          });
+          print2025(result, dir);
+          return;
+        }
+        const { result, dir } = await bench2024({
           target: o.target,
-          defaultUrl: o.defaultUrl,
-          fallbackUrl: o.fallbackUrl,
-          token: o.token,
-          schedule,
-          grossFrom: scenario === '2025-preview' && o.schedule === undefined ? 'backend' : 'processors',
-          ...(scenario === '2025-final-like' ? { seed } : {}),
-          reportsBase: o.reports,
-          progress: true,
-          ...(o.workers === undefined ? {} : { workers: o.workers }),
+          scale: o.scale,
+          seed,
           baseline: o.baseline === true,
+          reportsBase: o.reports,
           log: (m) => console.error(`[bench] ${m}`),
-          // --scale shrinks the check period too (the 15 s..2 s window stays).
-          ...(o.scale !== 1 ? { checkEverySec: Math.max(1, 10 * o.scale) } : {}),
+          progress: true,
         });
-        print2025(result, dir);
-        return;
-      }
-      const { result, dir } = await bench2024({
-        target: o.target,
-        scale: o.scale,
-        seed,
-        baseline: o.baseline === true,
-        reportsBase: o.reports,
-        log: (m) => console.error(`[bench] ${m}`),
-        progress: true,
-      });
-      const g = result.gatling;
-      console.log(`\n2024 — ${o.target} — seed ${seed}`);
-      console.table({
-        all: { count: g.count, OK: g.ok, KO: g.ko, mean: g.mean, p50: g.p50, p75: g.p75, p95: g.p95, p99: g.p99, max: g.max },
-        ...(result.baseline ? { 'canned floor': { count: result.baseline.gatling.count, OK: result.baseline.gatling.ok, KO: result.baseline.gatling.ko, mean: result.baseline.gatling.mean, p50: result.baseline.gatling.p50, p75: result.baseline.gatling.p75, p95: result.baseline.gatling.p95, p99: result.baseline.gatling.p99, max: result.baseline.gatling.max } } : {}),
-      });
-      console.log(`exact p99 ${result.exactMs.p99} ms${result.baseline ? ` (floor ${result.baseline.exactMs.p99} ms)` : ''}; OK under 250 ms ${g.percentOkUnderThreshold}%; inconsistencies ${result.inconsistencies}`);
-      if (result.baseline) console.log('(the canned floor answers fixed bodies, so its check failures are expected: only its latency matters)');
-      console.log(`SLA value: USD ${result.sla.valueUsd.toFixed(2)} (fines: SLA ${result.sla.slaFineUsd}, inconsistencies ${result.sla.inconsistencyFineUsd})`);
-      console.log(`generator: event-loop lag p99 ${result.generator.eventLoopLagMs.p99} ms, start lateness p99 ${result.generator.startLatenessMs.p99} ms, CPU ${result.generator.cpuPercentOfOneCore}% of a core`);
-      console.log(`report: ${dir}/report.html`);
-    });
+        const g = result.gatling;
+        console.log(`\n2024 — ${o.target} — seed ${seed}`);
+        console.table({
+          all: {
+            count: g.count,
+            OK: g.ok,
+            KO: g.ko,
+            mean: g.mean,
+            p50: g.p50,
+            p75: g.p75,
+            p95: g.p95,
+            p99: g.p99,
+            max: g.max,
+          },
+          ...(result.baseline
+            ? {
+                'canned floor': {
+                  count: result.baseline.gatling.count,
+                  OK: result.baseline.gatling.ok,
+                  KO: result.baseline.gatling.ko,
+                  mean: result.baseline.gatling.mean,
+                  p50: result.baseline.gatling.p50,
+                  p75: result.baseline.gatling.p75,
+                  p95: result.baseline.gatling.p95,
+                  p99: result.baseline.gatling.p99,
+                  max: result.baseline.gatling.max,
+                },
+              }
+            : {}),
+        });
+        console.log(
+          `exact p99 ${result.exactMs.p99} ms${result.baseline ? ` (floor ${result.baseline.exactMs.p99} ms)` : ''}; OK under 250 ms ${g.percentOkUnderThreshold}%; inconsistencies ${result.inconsistencies}`,
+        );
+        if (result.baseline)
+          console.log(
+            '(the canned floor answers fixed bodies, so its check failures are expected: only its latency matters)',
+          );
+        console.log(
+          `SLA value: USD ${result.sla.valueUsd.toFixed(2)} (fines: SLA ${result.sla.slaFineUsd}, inconsistencies ${result.sla.inconsistencyFineUsd})`,
+        );
+        console.log(
+          `generator: event-loop lag p99 ${result.generator.eventLoopLagMs.p99} ms, start lateness p99 ${result.generator.startLatenessMs.p99} ms, CPU ${result.generator.cpuPercentOfOneCore}% of a core`,
+        );
+        console.log(`report: ${dir}/report.html`);
+      },
+    );
 }

@@ -28,13 +28,16 @@ export function staleDeployFiles(system: string): string[] {
 export function registerDeploy(program: Command): void {
   program
     .command('deploy')
-    .description('write deploy/<system>/ (docker-compose.yml, nginx.conf, and init.sql for 2024) from the topology')
+    .description(
+      'write deploy/<system>/ (docker-compose.yml, nginx.conf, and init.sql for 2024) from the topology',
+    )
     .argument('<system>', 'which system: 2024 or 2025')
     .option('--check', 'do not write; fail if the committed files are out of date')
     .action((system: string, o: { check?: boolean }) => {
       if (o.check) {
         const stale = staleDeployFiles(system);
-        if (stale.length > 0) throw new Error(`out of date (run \`rinha deploy ${system}\`): ${stale.join(', ')}`);
+        if (stale.length > 0)
+          throw new Error(`out of date (run \`rinha deploy ${system}\`): ${stale.join(', ')}`);
         console.log(`deploy/${system} is up to date`);
         return;
       }

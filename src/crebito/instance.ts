@@ -13,7 +13,8 @@ export type StoreConfig =
   | ({ readonly kind: 'postgres' } & PostgresStoreOptions);
 
 /** What an instance serves: the real ledger, or the canned latency floor (no store at all). */
-export type InstanceMode = { readonly canned: true } | { readonly canned?: false; readonly store: StoreConfig };
+export type InstanceMode =
+  { readonly canned: true } | { readonly canned?: false; readonly store: StoreConfig };
 
 export type InstanceOptions = InstanceMode & {
   readonly listen: ListenTarget;
@@ -26,7 +27,9 @@ export interface RunningInstance {
 }
 
 export function openStore(cfg: StoreConfig): LedgerStore {
-  return cfg.kind === 'sqlite' ? new SqliteLedgerStore({ file: cfg.file }) : new PostgresLedgerStore(cfg);
+  return cfg.kind === 'sqlite'
+    ? new SqliteLedgerStore({ file: cfg.file })
+    : new PostgresLedgerStore(cfg);
 }
 
 /** How long start-up waits for the database to answer (the contract allows 40 s for the stack). */

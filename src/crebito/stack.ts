@@ -6,14 +6,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectPath } from '../paths.js';
 import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
-import { connect, createDatabase, findPgBinDir, initCluster, postgresService, type PgCluster, PG_SUPERUSER } from '../stack/postgres.js';
+import {
+  connect,
+  createDatabase,
+  findPgBinDir,
+  initCluster,
+  postgresService,
+  type PgCluster,
+  PG_SUPERUSER,
+} from '../stack/postgres.js';
 import { assertPortsFree, httpStatus } from '../stack/probe.js';
 import { Stack, waitUntil } from '../stack/stack.js';
 import { nodeHeapMB, service } from '../stack/topology.js';
 import type { StoreConfig } from './instance.js';
 import { initSqliteDatabase } from './store/sqlite.js';
 import type { StoreKind } from './store/store.js';
-import { API_SERVICES, CREBITO_DATABASE, CREBITO_NGINX, CREBITO_PG_POOL_SIZE, CREBITO_PG_SETTINGS, CREBITO_TOPOLOGY } from './topology.js';
+import {
+  API_SERVICES,
+  CREBITO_DATABASE,
+  CREBITO_NGINX,
+  CREBITO_PG_POOL_SIZE,
+  CREBITO_PG_SETTINGS,
+  CREBITO_TOPOLOGY,
+} from './topology.js';
 
 export type { BalancerChoice };
 
@@ -67,11 +82,18 @@ function stamp(): string {
 export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
   const log = o.log ?? ((m: string) => console.log(`[rinha] ${m}`));
   const port = o.port ?? CREBITO_TOPOLOGY.port;
-  const runDir = path.resolve(o.runDir ?? path.join('runs', `${stamp()}-2024-${o.store}-${process.pid}`));
+  const runDir = path.resolve(
+    o.runDir ?? path.join('runs', `${stamp()}-2024-${o.store}-${process.pid}`),
+  );
   // Sockets and the database cluster live in a short private path (unix socket paths max ~107 bytes).
   const tmp = mkdtempSync(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-`));
   chmodSync(tmp, 0o755);
-  const stack = await Stack.open({ runDir, limits: o.limits ?? true, log, scratchDirs: [os.tmpdir(), SHM] });
+  const stack = await Stack.open({
+    runDir,
+    limits: o.limits ?? true,
+    log,
+    scratchDirs: [os.tmpdir(), SHM],
+  });
   const signal = o.signal;
   log(`run folder: ${runDir}`);
   const limitsOf = (name: string) => service(CREBITO_TOPOLOGY, name).limits;
@@ -88,15 +110,31 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
     let pg: PgCluster | undefined;
     if (o.store === 'postgres') {
       const binDir = findPgBinDir();
-      if (binDir === undefined) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)');
-      const pgBase = o.pgData !== 'disk' && existsSync(SHM) ? mkdtempSync(path.join(SHM, `${RUN_DIR_PREFIX}${process.pid}-`)) : path.join(tmp, 'pg');
+      if (binDir === undefined)
+        throw new Error(
+          'PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)',
+        );
+      const pgBase =
+        o.pgData !== 'disk' && existsSync(SHM)
+          ? mkdtempSync(path.join(SHM, `${RUN_DIR_PREFIX}${process.pid}-`))
+          : path.join(tmp, 'pg');
       cleanup.push(pgBase);
       pg = initCluster(pgBase, binDir);
       log(`PostgreSQL data in ${pgBase} (${pgBase.startsWith(SHM) ? 'memory' : 'disk'})`);
       const cluster = pg;
-      const db = stack.launch(postgresService(cluster, { ...CREBITO_PG_SETTINGS, ...o.pgSettings }, stack.logFile('db')), limitsOf('db'));
-      await waitUntil('database', () => pgReady(cluster), { timeoutMs: READY_TIMEOUT_MS, service: db, ...(signal ? { signal } : {}) });
-      await createDatabase(cluster, CREBITO_DATABASE, [projectPath('src/crebito/sql/postgres-schema.sql'), projectPath('src/crebito/sql/seed.sql')]);
+      const db = stack.launch(
+        postgresService(cluster, { ...CREBITO_PG_SETTINGS, ...o.pgSettings }, stack.logFile('db')),
+        limitsOf('db'),
+      );
+      await waitUntil('database', () => pgReady(cluster), {
+        timeoutMs: READY_TIMEOUT_MS,
+        service: db,
+        ...(signal ? { signal } : {}),
+      });
+      await createDatabase(cluster, CREBITO_DATABASE, [
+        projectPath('src/crebito/sql/postgres-schema.sql'),
+        projectPath('src/crebito/sql/seed.sql'),
+      ]);
       store = {
         kind: 'postgres',
         host: cluster.socketDir,
@@ -120,16 +158,28 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
         {
           name,
           command: process.execPath,
-          args: [`--max-old-space-size=${nodeHeapMB(limitsOf(name))}`, RINHA_BIN, 'serve', '2024', '--socket', socket, ...(o.canned ? ['--canned'] : storeArgs(store))],
+          args: [
+            `--max-old-space-size=${nodeHeapMB(limitsOf(name))}`,
+            RINHA_BIN,
+            'serve',
+            '2024',
+            '--socket',
+            socket,
+            ...(o.canned ? ['--canned'] : storeArgs(store)),
+          ],
           env: { ...process.env, NODE_ENV: 'production' },
         },
         limitsOf(name),
       );
-      await waitUntil(name, async () => (await httpStatus({ socketPath: socket }, '/clientes/1/extrato')) === 200, {
-        timeoutMs: READY_TIMEOUT_MS,
-        service: api,
-        ...(signal ? { signal } : {}),
-      });
+      await waitUntil(
+        name,
+        async () => (await httpStatus({ socketPath: socket }, '/clientes/1/extrato')) === 200,
+        {
+          timeoutMs: READY_TIMEOUT_MS,
+          service: api,
+          ...(signal ? { signal } : {}),
+        },
+      );
     }
 
     const { service: lb, kind: balancer } = launchBalancer(stack, {
@@ -141,12 +191,18 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
       runtimeDir: tmp,
       log,
     });
-    await waitUntil('load balancer', async () => (await httpStatus({ port }, '/clientes/1/extrato')) === 200, {
-      timeoutMs: READY_TIMEOUT_MS,
-      service: lb,
-      ...(signal ? { signal } : {}),
-    });
-    log(`ready: http://127.0.0.1:${port} (${o.canned ? 'CANNED responses, no store' : `store ${o.store}`}, balancer ${balancer})`);
+    await waitUntil(
+      'load balancer',
+      async () => (await httpStatus({ port }, '/clientes/1/extrato')) === 200,
+      {
+        timeoutMs: READY_TIMEOUT_MS,
+        service: lb,
+        ...(signal ? { signal } : {}),
+      },
+    );
+    log(
+      `ready: http://127.0.0.1:${port} (${o.canned ? 'CANNED responses, no store' : `store ${o.store}`}, balancer ${balancer})`,
+    );
     return { stack, port, runDir, store, ...(pg ? { pg } : {}), balancer, stop };
   } catch (err) {
     await stop();
@@ -166,5 +222,18 @@ async function pgReady(c: PgCluster): Promise<boolean> {
 
 function storeArgs(s: StoreConfig): string[] {
   if (s.kind === 'sqlite') return ['--store', 'sqlite', '--sqlite-file', s.file];
-  return ['--store', 'postgres', '--pg-host', s.host, '--pg-port', String(s.port), '--pg-database', s.database, '--pg-user', s.user, '--pg-pool', String(s.poolSize)];
+  return [
+    '--store',
+    'postgres',
+    '--pg-host',
+    s.host,
+    '--pg-port',
+    String(s.port),
+    '--pg-database',
+    s.database,
+    '--pg-user',
+    s.user,
+    '--pg-pool',
+    String(s.poolSize),
+  ];
 }

@@ -42,4 +42,8 @@ export const CREBITO_PG_SETTINGS: Record<string, string | number> = {
 };
 
 /** nginx: one worker (0.2 CPU) is plenty for ~350 requests/s. */
-export const CREBITO_NGINX = { workerProcesses: 1, workerConnections: 2048, upstreamKeepalive: 64 } as const;
+export const CREBITO_NGINX = {
+  workerProcesses: 1,
+  workerConnections: 2048,
+  upstreamKeepalive: 64,
+} as const;

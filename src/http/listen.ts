@@ -3,7 +3,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { chmodSync, rmSync } from 'node:fs';
 
-export type ListenTarget = { readonly socket: string } | { readonly port: number; readonly host?: string };
+export type ListenTarget =
+  { readonly socket: string } | { readonly port: number; readonly host?: string };
 
 /** The balancer keeps upstream connections open; do not let Node close them first. */
 const KEEP_ALIVE_TIMEOUT_MS = 120_000;

@@ -6,7 +6,12 @@ import type { Redis } from 'ioredis';
 import { closeServer, listen, type ListenTarget } from '../http/listen.js';
 import { DEFAULT_POLICY, type PolicyConfig, type ProcessorName } from './core/policy.js';
 import { Dispatcher } from './engine/dispatcher.js';
-import { HealthPoller, PeerCoordinator, type HealthCoordinator, type Role } from './engine/health.js';
+import {
+  HealthPoller,
+  PeerCoordinator,
+  type HealthCoordinator,
+  type Role,
+} from './engine/health.js';
 import { PaymentQueue } from './engine/queue.js';
 import { createCannedPaymentsHandler } from './http/canned.js';
 import { createPaymentsHandler } from './http/handler.js';
@@ -38,7 +43,9 @@ export interface PaymentsInstanceOptions {
 }
 
 /** The canned floor: no queue, no processors, fixed answers (see http/canned.ts). */
-export async function startCannedPaymentsInstance(target: ListenTarget): Promise<{ server: Server; close(): Promise<void> }> {
+export async function startCannedPaymentsInstance(
+  target: ListenTarget,
+): Promise<{ server: Server; close(): Promise<void> }> {
   const server = await listen(createCannedPaymentsHandler(), target);
   return { server, close: () => closeServer(server) };
 }
@@ -55,20 +62,37 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
   const log = o.log ?? ((m: string) => console.error(m));
   const policy = o.policy ?? DEFAULT_POLICY;
   const name = o.name ?? `${os.hostname()}-${process.pid}`;
-  if (o.durable && o.redisSocket === undefined) throw new Error('--durable needs Redis (--redis-socket)');
+  if (o.durable && o.redisSocket === undefined)
+    throw new Error('--durable needs Redis (--redis-socket)');
   const clients = {
-    default: new ProcessorClient({ name: 'default', url: o.processors.default, connections: policy.maxInFlight.default, paymentTimeoutMs: DEFAULT_PAYMENT_TIMEOUT_MS }),
-    fallback: new ProcessorClient({ name: 'fallback', url: o.processors.fallback, connections: policy.maxInFlight.fallback, paymentTimeoutMs: DEFAULT_PAYMENT_TIMEOUT_MS }),
+    default: new ProcessorClient({
+      name: 'default',
+      url: o.processors.default,
+      connections: policy.maxInFlight.default,
+      paymentTimeoutMs: DEFAULT_PAYMENT_TIMEOUT_MS,
+    }),
+    fallback: new ProcessorClient({
+      name: 'fallback',
+      url: o.processors.fallback,
+      connections: policy.maxInFlight.fallback,
+      paymentTimeoutMs: DEFAULT_PAYMENT_TIMEOUT_MS,
+    }),
   };
-  const redis: Redis | undefined = o.redisSocket === undefined ? undefined : openRedis({ socket: o.redisSocket });
+  const redis: Redis | undefined =
+    o.redisSocket === undefined ? undefined : openRedis({ socket: o.redisSocket });
   if (redis !== undefined) await waitForRedis(redis, o.redisSocket!);
-  const records: PaymentRecords = redis === undefined ? new MemoryRecords() : new RedisRecords(redis);
+  const records: PaymentRecords =
+    redis === undefined ? new MemoryRecords() : new RedisRecords(redis);
   const queue = new PaymentQueue(o.queueCapacity);
   // Reads only while a whole batch fits, so adopt() never goes past its slack.
-  const durable = o.durable && redis !== undefined ? new DurableLog({ redis, consumer: name, room: () => queue.room - READ_BATCH, log }) : undefined;
+  const durable =
+    o.durable && redis !== undefined
+      ? new DurableLog({ redis, consumer: name, room: () => queue.room - READ_BATCH, log })
+      : undefined;
   const dispatcher = new Dispatcher(queue, clients, records, policy, log, Date.now, durable);
   const peer = o.peerSocket === undefined ? undefined : new Peer(o.peerSocket);
-  const peerCoordinator = redis === undefined ? new PeerCoordinator(o.role, peer, Date.now()) : undefined;
+  const peerCoordinator =
+    redis === undefined ? new PeerCoordinator(o.role, peer, Date.now()) : undefined;
   const coordinator: HealthCoordinator = peerCoordinator ?? new RedisElection(redis!, name);
   const poller = new HealthPoller(coordinator, clients, (n, h) => dispatcher.setHealth(n, h), log);
   const server = await listen(
@@ -97,7 +121,12 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
       dispatcher.close();
       await closeServer(server);
       await durable?.close();
-      await Promise.all([clients.default.close(), clients.fallback.close(), peer?.close(), records.close()]);
+      await Promise.all([
+        clients.default.close(),
+        clients.fallback.close(),
+        peer?.close(),
+        records.close(),
+      ]);
       redis?.disconnect();
     },
   };

@@ -9,7 +9,17 @@ import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
 import { assertPortsFree, httpStatus } from '../stack/probe.js';
 import { Stack, waitUntil } from '../stack/stack.js';
 import { nodeHeapMB, service } from '../stack/topology.js';
-import { PAYMENTS_API_V8_FLAGS, PAYMENTS_APIS, PAYMENTS_DURABLE_TOPOLOGY, PAYMENTS_NGINX, PAYMENTS_TOPOLOGY, redisServerArgs, SIMULATOR_LIMITS, SIMULATORS, type PaymentsStoreKind } from './topology.js';
+import {
+  PAYMENTS_API_V8_FLAGS,
+  PAYMENTS_APIS,
+  PAYMENTS_DURABLE_TOPOLOGY,
+  PAYMENTS_NGINX,
+  PAYMENTS_TOPOLOGY,
+  redisServerArgs,
+  SIMULATOR_LIMITS,
+  SIMULATORS,
+  type PaymentsStoreKind,
+} from './topology.js';
 
 /** Readiness of a Redis server on a unix socket: PING answers +PONG. */
 function redisPing(socket: string): Promise<boolean> {
@@ -68,9 +78,22 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
   const runDir = path.resolve(o.runDir ?? path.join('runs', `${stamp}-2025-${process.pid}`));
   const tmp = mkdtempSync(path.join(os.tmpdir(), `rinha-${process.pid}-`));
   chmodSync(tmp, 0o755);
-  const stack = await Stack.open({ runDir, limits: o.limits ?? true, log, scratchDirs: [os.tmpdir()] });
-  const wait = (what: string, probe: () => Promise<boolean>, svc: Parameters<typeof waitUntil>[2]['service']) =>
-    waitUntil(what, probe, { timeoutMs: READY_TIMEOUT_MS, ...(svc ? { service: svc } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+  const stack = await Stack.open({
+    runDir,
+    limits: o.limits ?? true,
+    log,
+    scratchDirs: [os.tmpdir()],
+  });
+  const wait = (
+    what: string,
+    probe: () => Promise<boolean>,
+    svc: Parameters<typeof waitUntil>[2]['service'],
+  ) =>
+    waitUntil(what, probe, {
+      timeoutMs: READY_TIMEOUT_MS,
+      ...(svc ? { service: svc } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
   const stop = async () => {
     await stack.stop();
     rmSync(tmp, { recursive: true, force: true });
@@ -79,7 +102,10 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
   try {
     const external = o.defaultUrl !== undefined && o.fallbackUrl !== undefined;
     const simPorts = o.simulatorPorts ?? [SIMULATORS[0].port, SIMULATORS[1].port];
-    await assertPortsFree([{ port, what: 'load balancer' }, ...(external ? [] : simPorts.map((p, i) => ({ port: p, what: SIMULATORS[i]!.name })))]);
+    await assertPortsFree([
+      { port, what: 'load balancer' },
+      ...(external ? [] : simPorts.map((p, i) => ({ port: p, what: SIMULATORS[i]!.name }))),
+    ]);
     let processors: { default: string; fallback: string };
     if (external) {
       processors = { default: o.defaultUrl, fallback: o.fallbackUrl };
@@ -88,15 +114,41 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       const ports = simPorts;
       for (const [i, sim] of SIMULATORS.entries()) {
         const p = ports[i]!;
-        const svc = stack.launch({ name: sim.name, command: process.execPath, args: [projectPath('bin', 'rinha.js'), 'processor', '--port', String(p), '--fee', sim.fee] }, SIMULATOR_LIMITS);
-        await wait(sim.name, async () => (await httpStatus({ port: p }, '/payments/00000000-0000-4000-8000-000000000000')) === 404, svc);
+        const svc = stack.launch(
+          {
+            name: sim.name,
+            command: process.execPath,
+            args: [
+              projectPath('bin', 'rinha.js'),
+              'processor',
+              '--port',
+              String(p),
+              '--fee',
+              sim.fee,
+            ],
+          },
+          SIMULATOR_LIMITS,
+        );
+        await wait(
+          sim.name,
+          async () =>
+            (await httpStatus({ port: p }, '/payments/00000000-0000-4000-8000-000000000000')) ===
+            404,
+          svc,
+        );
       }
-      processors = { default: `http://127.0.0.1:${ports[0]}`, fallback: `http://127.0.0.1:${ports[1]}` };
+      processors = {
+        default: `http://127.0.0.1:${ports[0]}`,
+        fallback: `http://127.0.0.1:${ports[1]}`,
+      };
     }
     let redisSocket: string | undefined;
     if ((o.store === 'redis' || o.durable) && !o.canned) {
-      const bin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((b) => existsSync(b));
-      if (bin === undefined) throw new Error('redis-server is not installed (apt-get install redis-server)');
+      const bin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((b) =>
+        existsSync(b),
+      );
+      if (bin === undefined)
+        throw new Error('redis-server is not installed (apt-get install redis-server)');
       const sock = path.join(tmp, 'redis.sock');
       const limits = service(topology, 'redis').limits;
       const redis = stack.launch(
@@ -134,13 +186,19 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
             name,
             ...(redisSocket === undefined ? [] : ['--redis-socket', redisSocket]),
             ...(o.durable && !o.canned ? ['--durable'] : []),
-            ...(o.fallbackAfterMs === undefined || o.canned ? [] : ['--fallback-after-ms', String(o.fallbackAfterMs)]),
+            ...(o.fallbackAfterMs === undefined || o.canned
+              ? []
+              : ['--fallback-after-ms', String(o.fallbackAfterMs)]),
           ],
           env: { ...process.env, NODE_ENV: 'production' },
         },
         limits,
       );
-      await wait(name, async () => (await httpStatus({ socketPath: sockets[i]! }, '/internal/ping')) === 200, api);
+      await wait(
+        name,
+        async () => (await httpStatus({ socketPath: sockets[i]! }, '/internal/ping')) === 200,
+        api,
+      );
     }
     const { service: lb, kind } = launchBalancer(stack, {
       choice: o.balancer ?? 'auto',
@@ -151,9 +209,22 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       runtimeDir: tmp,
       log,
     });
-    await wait('load balancer', async () => (await httpStatus({ port }, '/payments-summary')) === 200, lb);
-    log(`ready: http://127.0.0.1:${port} (payments, ${o.canned ? 'CANNED responses' : `${redisSocket === undefined ? 'memory' : 'redis'} store${o.durable ? ', durable' : ''}`}, balancer ${kind})`);
-    return { stack, port, runDir, processors, ...(redisSocket === undefined ? {} : { redisSocket }), stop };
+    await wait(
+      'load balancer',
+      async () => (await httpStatus({ port }, '/payments-summary')) === 200,
+      lb,
+    );
+    log(
+      `ready: http://127.0.0.1:${port} (payments, ${o.canned ? 'CANNED responses' : `${redisSocket === undefined ? 'memory' : 'redis'} store${o.durable ? ', durable' : ''}`}, balancer ${kind})`,
+    );
+    return {
+      stack,
+      port,
+      runDir,
+      processors,
+      ...(redisSocket === undefined ? {} : { redisSocket }),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -28,7 +28,11 @@ export const PAYMENTS_TOPOLOGY: Topology = {
 export const PAYMENTS_DURABLE_TOPOLOGY: Topology = {
   ...PAYMENTS_TOPOLOGY,
   services: PAYMENTS_TOPOLOGY.services.map((s) =>
-    s.role === 'api' ? { ...s, limits: { ...s.limits, cpus: 0.55 } } : s.role === 'cache' ? { ...s, limits: { ...s.limits, cpus: 0.2 } } : s,
+    s.role === 'api'
+      ? { ...s, limits: { ...s.limits, cpus: 0.55 } }
+      : s.role === 'cache'
+        ? { ...s, limits: { ...s.limits, cpus: 0.2 } }
+        : s,
   ),
 };
 
@@ -51,14 +55,21 @@ export const SIMULATORS = [
  * 5-8 s per API (docs/BENCHMARKS.md: 20-22 mark-compacts down to 5, p99 6.8 → 5.7 ms, peak memory
  * 78 MB of 130). Command-line flags: --min-semi-space-size is not allowed in NODE_OPTIONS.
  */
-export const PAYMENTS_API_V8_FLAGS = ['--min-semi-space-size=8', '--max-semi-space-size=16'] as const;
+export const PAYMENTS_API_V8_FLAGS = [
+  '--min-semi-space-size=8',
+  '--max-semi-space-size=16',
+] as const;
 
 /**
  * nginx: two workers. Up to 600 k6 VUs start on a 100-ms grid and fire in bursts; two workers
  * take a burst on both cores (docs/BENCHMARKS.md: p99 0.1-0.6 ms lower in 4 of 4 bursty runs, same
  * in the preview, 1 s more nginx CPU over a final-like run, peak 8 MB of its 30).
  */
-export const PAYMENTS_NGINX = { workerProcesses: 2, workerConnections: 4096, upstreamKeepalive: 128 } as const;
+export const PAYMENTS_NGINX = {
+  workerProcesses: 2,
+  workerConnections: 4096,
+  upstreamKeepalive: 128,
+} as const;
 
 /**
  * redis-server's arguments, the same locally and in the compose files: unix socket only, no
@@ -66,5 +77,20 @@ export const PAYMENTS_NGINX = { workerProcesses: 2, workerConnections: 4096, ups
  * that a full Redis refuses writes instead of being OOM-killed or silently dropping records.
  */
 export function redisServerArgs(socket: string, limits: Limits): string[] {
-  return ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '777', '--save', '', '--appendonly', 'no', '--maxmemory', `${Math.floor(limits.memoryMB * 0.8)}mb`, '--maxmemory-policy', 'noeviction'];
+  return [
+    '--port',
+    '0',
+    '--unixsocket',
+    socket,
+    '--unixsocketperm',
+    '777',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--maxmemory',
+    `${Math.floor(limits.memoryMB * 0.8)}mb`,
+    '--maxmemory-policy',
+    'noeviction',
+  ];
 }

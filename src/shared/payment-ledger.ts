@@ -41,7 +41,8 @@ export class PaymentLedger {
   private total: Totals = { count: 0, cents: 0 };
 
   constructor(readonly maxPayments = DEFAULT_MAX_PAYMENTS) {
-    if (!(maxPayments > 0 && maxPayments * MAX_AMOUNT_CENTS < Number.MAX_SAFE_INTEGER)) throw new Error(`maxPayments ${maxPayments} out of range`);
+    if (!(maxPayments > 0 && maxPayments * MAX_AMOUNT_CENTS < Number.MAX_SAFE_INTEGER))
+      throw new Error(`maxPayments ${maxPayments} out of range`);
   }
 
   get size(): number {

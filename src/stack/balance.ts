@@ -22,16 +22,27 @@ export interface LaunchBalancerOptions {
   readonly port: number;
   readonly sockets: readonly string[];
   readonly limits: Limits;
-  readonly nginx: { readonly workerProcesses: number; readonly workerConnections: number; readonly upstreamKeepalive: number };
+  readonly nginx: {
+    readonly workerProcesses: number;
+    readonly workerConnections: number;
+    readonly upstreamKeepalive: number;
+  };
   /** Private folder for nginx's pid and temp files. */
   readonly runtimeDir: string;
   readonly log: (m: string) => void;
 }
 
-export function launchBalancer(stack: Stack, o: LaunchBalancerOptions): { service: Service; kind: 'nginx' | 'builtin' } {
+export function launchBalancer(
+  stack: Stack,
+  o: LaunchBalancerOptions,
+): { service: Service; kind: 'nginx' | 'builtin' } {
   const nginx = o.choice === 'builtin' ? undefined : findNginx();
-  if (nginx === undefined && o.choice === 'nginx') throw new Error('nginx is not installed (apt-get install nginx-light)');
-  if (nginx === undefined && o.choice !== 'builtin') o.log('nginx not found: using the built-in balancer (apt-get install nginx-light for the real one)');
+  if (nginx === undefined && o.choice === 'nginx')
+    throw new Error('nginx is not installed (apt-get install nginx-light)');
+  if (nginx === undefined && o.choice !== 'builtin')
+    o.log(
+      'nginx not found: using the built-in balancer (apt-get install nginx-light for the real one)',
+    );
   if (nginx !== undefined) {
     const conf = path.join(stack.opts.runDir, 'nginx.conf');
     writeFileSync(
@@ -45,12 +56,33 @@ export function launchBalancer(stack: Stack, o: LaunchBalancerOptions): { servic
         ...(process.getuid?.() === 0 ? { user: 'nobody nogroup' } : {}),
       }),
     );
-    return { service: stack.launch({ name: 'lb', command: nginx, args: ['-e', 'stderr', '-p', o.runtimeDir, '-c', conf] }, o.limits), kind: 'nginx' };
+    return {
+      service: stack.launch(
+        { name: 'lb', command: nginx, args: ['-e', 'stderr', '-p', o.runtimeDir, '-c', conf] },
+        o.limits,
+      ),
+      kind: 'nginx',
+    };
   }
-  const limits = { cpus: o.limits.cpus, memoryMB: Math.max(o.limits.memoryMB, BUILTIN_BALANCER_MIN_MB) };
+  const limits = {
+    cpus: o.limits.cpus,
+    memoryMB: Math.max(o.limits.memoryMB, BUILTIN_BALANCER_MIN_MB),
+  };
   if (limits.memoryMB !== o.limits.memoryMB) {
-    o.log(`built-in balancer: memory limit raised from ${o.limits.memoryMB} to ${limits.memoryMB} MB (Node needs it); the stack exceeds the competition budget by the difference`);
+    o.log(
+      `built-in balancer: memory limit raised from ${o.limits.memoryMB} to ${limits.memoryMB} MB (Node needs it); the stack exceeds the competition budget by the difference`,
+    );
   }
-  const args = [`--max-old-space-size=${nodeHeapMB(limits)}`, projectPath('bin', 'rinha.js'), 'balancer', '--port', String(o.port), ...o.sockets.flatMap((s) => ['--upstream', s])];
-  return { service: stack.launch({ name: 'lb', command: process.execPath, args }, limits), kind: 'builtin' };
+  const args = [
+    `--max-old-space-size=${nodeHeapMB(limits)}`,
+    projectPath('bin', 'rinha.js'),
+    'balancer',
+    '--port',
+    String(o.port),
+    ...o.sockets.flatMap((s) => ['--upstream', s]),
+  ];
+  return {
+    service: stack.launch({ name: 'lb', command: process.execPath, args }, limits),
+    kind: 'builtin',
+  };
 }

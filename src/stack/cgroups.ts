@@ -2,7 +2,14 @@
 // the machine has it with the cpu and memory controllers, else v1 (one hierarchy per controller).
 // A service joins its group from a tiny shell wrapper BEFORE exec, so every process it forks
 // (PostgreSQL backends, nginx workers) is confined too.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 export interface Limits {
@@ -102,9 +109,13 @@ function v2(root: string, runId: string): CgroupManager {
     create(name, limits) {
       const dir = path.join(base, name);
       mkdirSync(dir);
-      writeFileSync(path.join(dir, 'cpu.max'), `${Math.round(limits.cpus * CFS_PERIOD_US)} ${CFS_PERIOD_US}`);
+      writeFileSync(
+        path.join(dir, 'cpu.max'),
+        `${Math.round(limits.cpus * CFS_PERIOD_US)} ${CFS_PERIOD_US}`,
+      );
       writeFileSync(path.join(dir, 'memory.max'), String(bytes(limits.memoryMB)));
-      if (existsSync(path.join(dir, 'memory.swap.max'))) writeFileSync(path.join(dir, 'memory.swap.max'), '0');
+      if (existsSync(path.join(dir, 'memory.swap.max')))
+        writeFileSync(path.join(dir, 'memory.swap.max'), '0');
       const procs = [path.join(dir, 'cgroup.procs')];
       const g: ServiceGroup = {
         name,
@@ -116,7 +127,11 @@ function v2(root: string, runId: string): CgroupManager {
         cpuStats: () => {
           const st = statFile(path.join(dir, 'cpu.stat'));
           const us = (k: string) => (st.has(k) ? st.get(k)! / 1e6 : undefined);
-          return { usageSec: us('usage_usec'), throttledPeriods: st.get('nr_throttled'), throttledSec: us('throttled_usec') };
+          return {
+            usageSec: us('usage_usec'),
+            throttledPeriods: st.get('nr_throttled'),
+            throttledSec: us('throttled_usec'),
+          };
         },
         pids: () => pidsIn(procs),
         remove: () => tryRmdir(dir),
@@ -131,14 +146,21 @@ function v2(root: string, runId: string): CgroupManager {
   };
 }
 
-function v1(mounts: { cpu: string; memory: string; cpuacct?: string }, runId: string): CgroupManager {
+function v1(
+  mounts: { cpu: string; memory: string; cpuacct?: string },
+  runId: string,
+): CgroupManager {
   const cpuBase = path.join(mounts.cpu, ownV1Path('cpu'), `rinha-${runId}`);
   const memBase = path.join(mounts.memory, ownV1Path('memory'), `rinha-${runId}`);
   mkdirSync(cpuBase, { recursive: true });
   mkdirSync(memBase, { recursive: true });
   // cpuacct only measures (CPU time used); it may share the cpu hierarchy or have its own.
   const acctBase =
-    mounts.cpuacct === undefined ? undefined : mounts.cpuacct === mounts.cpu ? cpuBase : path.join(mounts.cpuacct, ownV1Path('cpuacct'), `rinha-${runId}`);
+    mounts.cpuacct === undefined
+      ? undefined
+      : mounts.cpuacct === mounts.cpu
+        ? cpuBase
+        : path.join(mounts.cpuacct, ownV1Path('cpuacct'), `rinha-${runId}`);
   if (acctBase !== undefined && acctBase !== cpuBase) mkdirSync(acctBase, { recursive: true });
   const groups: ServiceGroup[] = [];
   return {
@@ -151,18 +173,25 @@ function v1(mounts: { cpu: string; memory: string; cpuacct?: string }, runId: st
       const acctDir = acctBase === undefined ? undefined : path.join(acctBase, name);
       if (acctDir !== undefined && acctDir !== cpuDir) mkdirSync(acctDir);
       writeFileSync(path.join(cpuDir, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
-      writeFileSync(path.join(cpuDir, 'cpu.cfs_quota_us'), String(Math.round(limits.cpus * CFS_PERIOD_US)));
+      writeFileSync(
+        path.join(cpuDir, 'cpu.cfs_quota_us'),
+        String(Math.round(limits.cpus * CFS_PERIOD_US)),
+      );
       writeFileSync(path.join(memDir, 'memory.limit_in_bytes'), String(bytes(limits.memoryMB)));
       // No swap beyond the limit, as in a container with `memory:` set and swap disabled.
       if (existsSync(path.join(memDir, 'memory.memsw.limit_in_bytes'))) {
         try {
-          writeFileSync(path.join(memDir, 'memory.memsw.limit_in_bytes'), String(bytes(limits.memoryMB)));
+          writeFileSync(
+            path.join(memDir, 'memory.memsw.limit_in_bytes'),
+            String(bytes(limits.memoryMB)),
+          );
         } catch {
           // Kernel without swap accounting: the memory limit alone applies.
         }
       }
       const procs = [path.join(cpuDir, 'cgroup.procs'), path.join(memDir, 'cgroup.procs')];
-      if (acctDir !== undefined && acctDir !== cpuDir) procs.push(path.join(acctDir, 'cgroup.procs'));
+      if (acctDir !== undefined && acctDir !== cpuDir)
+        procs.push(path.join(acctDir, 'cgroup.procs'));
       const g: ServiceGroup = {
         name,
         procsFiles: procs,
@@ -172,7 +201,8 @@ function v1(mounts: { cpu: string; memory: string; cpuacct?: string }, runId: st
         },
         cpuStats: () => {
           const st = statFile(path.join(cpuDir, 'cpu.stat'));
-          const usage = acctDir === undefined ? undefined : read(path.join(acctDir, 'cpuacct.usage'));
+          const usage =
+            acctDir === undefined ? undefined : read(path.join(acctDir, 'cpuacct.usage'));
           return {
             usageSec: usage === undefined ? undefined : Number(usage) / 1e9,
             throttledPeriods: st.get('nr_throttled'),
@@ -215,7 +245,8 @@ function runParents(): string[] {
     if (m[1] === undefined) continue;
     if (m[2] === 'cgroup2') out.push(m[1]);
     if (m[2] === 'cgroup') {
-      for (const c of ['cpu', 'memory', 'cpuacct']) if ((m[3] ?? '').split(',').includes(c)) out.push(path.join(m[1], ownV1Path(c)));
+      for (const c of ['cpu', 'memory', 'cpuacct'])
+        if ((m[3] ?? '').split(',').includes(c)) out.push(path.join(m[1], ownV1Path(c)));
     }
   }
   return out;
@@ -272,12 +303,15 @@ export function removeStaleGroups(): void {
   }
 }
 
-export type CgroupProbe = { readonly ok: true; readonly manager: CgroupManager } | { readonly ok: false; readonly reason: string };
+export type CgroupProbe =
+  | { readonly ok: true; readonly manager: CgroupManager }
+  | { readonly ok: false; readonly reason: string };
 
 /** Finds a usable cgroup hierarchy and creates this run's parent group, or says why it cannot. */
 export function openCgroups(runId: string): CgroupProbe {
   if (process.platform !== 'linux') return { ok: false, reason: 'cgroups exist only on Linux' };
-  if (process.getuid?.() !== 0) return { ok: false, reason: 'not running as root (cgroups need root)' };
+  if (process.getuid?.() !== 0)
+    return { ok: false, reason: 'not running as root (cgroups need root)' };
   const mounts = (read('/proc/self/mounts') ?? '').split('\n').map((l) => l.split(' '));
   const errors: string[] = [];
   const unified = mounts.find((m) => m[2] === 'cgroup2');
@@ -298,7 +332,10 @@ export function openCgroups(runId: string): CgroupProbe {
   const cpuacct = v1Mount('cpuacct');
   if (cpu !== undefined && memory !== undefined) {
     try {
-      return { ok: true, manager: v1({ cpu, memory, ...(cpuacct === undefined ? {} : { cpuacct }) }, runId) };
+      return {
+        ok: true,
+        manager: v1({ cpu, memory, ...(cpuacct === undefined ? {} : { cpuacct }) }, runId),
+      };
     } catch (err) {
       errors.push(`cgroup v1: ${(err as Error).message}`);
     }

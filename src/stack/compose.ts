@@ -2,11 +2,23 @@
 import type { Limits } from './cgroups.js';
 
 export function limitsYaml(l: Limits): string[] {
-  return ['    deploy:', '      resources:', '        limits:', `          cpus: "${l.cpus}"`, `          memory: "${l.memoryMB}MB"`];
+  return [
+    '    deploy:',
+    '      resources:',
+    '        limits:',
+    `          cpus: "${l.cpus}"`,
+    `          memory: "${l.memoryMB}MB"`,
+  ];
 }
 
 /** The nginx service: its config, the shared socket volume, the public port. */
-export function lbServiceYaml(o: { port: number; apis: readonly string[]; socketsDir: string; limits: Limits; networks?: readonly string[] }): string[] {
+export function lbServiceYaml(o: {
+  port: number;
+  apis: readonly string[];
+  socketsDir: string;
+  limits: Limits;
+  networks?: readonly string[];
+}): string[] {
   return [
     '  lb:',
     '    image: nginx:1.27-alpine',
@@ -24,6 +36,14 @@ export function lbServiceYaml(o: { port: number; apis: readonly string[]; socket
 
 /** The build/image lines of an API service (one image for both systems). */
 export function apiImageYaml(system: '2024' | '2025', nodeFlags: readonly string[] = []): string[] {
-  const command = ['node', ...nodeFlags, 'bin/rinha.js', 'serve', system].map((a) => JSON.stringify(a)).join(', ');
-  return ['    build:', '      context: ../..', '      dockerfile: deploy/Dockerfile', '    image: rinha-ts/app:latest', `    command: [${command}]`];
+  const command = ['node', ...nodeFlags, 'bin/rinha.js', 'serve', system]
+    .map((a) => JSON.stringify(a))
+    .join(', ');
+  return [
+    '    build:',
+    '      context: ../..',
+    '      dockerfile: deploy/Dockerfile',
+    '    image: rinha-ts/app:latest',
+    `    command: [${command}]`,
+  ];
 }

@@ -1,7 +1,14 @@
 // A throwaway PostgreSQL cluster from the system's server binaries: a fresh data directory owned
 // by an unprivileged user, a unix socket only (no TCP), settings from the topology.
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { ServiceSpec } from './service.js';
@@ -37,7 +44,8 @@ export function findPgBinDir(): string | undefined {
 export function lookupUser(name: string): SystemUser | undefined {
   for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
     const f = line.split(':');
-    if (f[0] === name && f[2] !== undefined && f[3] !== undefined) return { name, uid: Number(f[2]), gid: Number(f[3]) };
+    if (f[0] === name && f[2] !== undefined && f[3] !== undefined)
+      return { name, uid: Number(f[2]), gid: Number(f[3]) };
   }
   return undefined;
 }
@@ -45,7 +53,8 @@ export function lookupUser(name: string): SystemUser | undefined {
 /** PostgreSQL refuses to run as root: as root use its own user (or nobody); else run as we are. */
 export function databaseUser(): SystemUser {
   const uid = process.getuid?.();
-  if (uid !== undefined && uid !== 0) return { name: 'current user', uid, gid: process.getgid?.() ?? uid };
+  if (uid !== undefined && uid !== 0)
+    return { name: 'current user', uid, gid: process.getgid?.() ?? uid };
   const u = lookupUser('postgres') ?? lookupUser('nobody');
   if (u === undefined) throw new Error('no "postgres" or "nobody" user to run PostgreSQL as');
   return u;
@@ -61,14 +70,30 @@ export function initCluster(dir: string, binDir: string): PgCluster {
     chownSync(dir, user.uid, user.gid);
     chownSync(dataDir, user.uid, user.gid);
   }
-  const initdb = [path.join(binDir, 'initdb'), '-D', dataDir, '-U', PG_SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'];
-  const argv = root ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', ...initdb] : initdb;
+  const initdb = [
+    path.join(binDir, 'initdb'),
+    '-D',
+    dataDir,
+    '-U',
+    PG_SUPERUSER,
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--locale=C',
+    '--no-sync',
+  ];
+  const argv = root
+    ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', ...initdb]
+    : initdb;
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr || r.stdout || r.error?.message}`);
   return { binDir, dataDir, socketDir: dir, port: PG_SOCKET_PORT, user };
 }
 
-export function postgresService(c: PgCluster, settings: Record<string, string | number>, logFile: string): ServiceSpec {
+export function postgresService(
+  c: PgCluster,
+  settings: Record<string, string | number>,
+  logFile: string,
+): ServiceSpec {
   const all: Record<string, string | number> = {
     listen_addresses: '',
     unix_socket_directories: c.socketDir,
@@ -88,11 +113,23 @@ export function postgresService(c: PgCluster, settings: Record<string, string | 
 }
 
 export function connect(c: PgCluster, database: string): postgres.Sql {
-  return postgres({ host: c.socketDir, port: c.port, username: PG_SUPERUSER, database, max: 1, onnotice: () => {}, connect_timeout: 2 });
+  return postgres({
+    host: c.socketDir,
+    port: c.port,
+    username: PG_SUPERUSER,
+    database,
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 2,
+  });
 }
 
 /** Creates `database` and runs the SQL files in it, in order. */
-export async function createDatabase(c: PgCluster, database: string, sqlFiles: readonly string[]): Promise<void> {
+export async function createDatabase(
+  c: PgCluster,
+  database: string,
+  sqlFiles: readonly string[],
+): Promise<void> {
   const admin = connect(c, 'postgres');
   try {
     await admin.unsafe(`CREATE DATABASE ${database}`);

@@ -2,10 +2,21 @@
 import http from 'node:http';
 import net from 'node:net';
 
-export function httpStatus(target: { socketPath: string } | { port: number; host?: string }, urlPath: string, timeoutMs = 1000): Promise<number> {
+export function httpStatus(
+  target: { socketPath: string } | { port: number; host?: string },
+  urlPath: string,
+  timeoutMs = 1000,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { ...('socketPath' in target ? { socketPath: target.socketPath } : { host: target.host ?? '127.0.0.1', port: target.port }), path: urlPath, agent: false, timeout: timeoutMs },
+      {
+        ...('socketPath' in target
+          ? { socketPath: target.socketPath }
+          : { host: target.host ?? '127.0.0.1', port: target.port }),
+        path: urlPath,
+        agent: false,
+        timeout: timeoutMs,
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -30,8 +41,13 @@ function portFree(port: number): Promise<boolean> {
  * Fails fast when a fixed port is taken: readiness probes on it would otherwise be answered by
  * whatever already listens there (an older stack), and the new stack would look ready.
  */
-export async function assertPortsFree(ports: readonly { port: number; what: string }[]): Promise<void> {
+export async function assertPortsFree(
+  ports: readonly { port: number; what: string }[],
+): Promise<void> {
   for (const { port, what } of ports) {
-    if (!(await portFree(port))) throw new Error(`port ${port} (${what}) is already in use — another stack still running? (ss -ltnp 'sport = :${port}')`);
+    if (!(await portFree(port)))
+      throw new Error(
+        `port ${port} (${what}) is already in use — another stack still running? (ss -ltnp 'sport = :${port}')`,
+      );
   }
 }

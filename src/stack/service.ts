@@ -26,7 +26,8 @@ export interface Exit {
 export const STOP_GRACE_MS = 8000;
 
 // Joins every cgroup.procs listed in RINHA_CGROUP_PROCS (colon-separated), then execs the service.
-const JOIN_AND_EXEC = 'IFS=:; for f in $RINHA_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; unset IFS; exec "$@"';
+const JOIN_AND_EXEC =
+  'IFS=:; for f in $RINHA_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; unset IFS; exec "$@"';
 
 export class Service {
   private child: ChildProcess | undefined;
@@ -45,21 +46,34 @@ export class Service {
   }
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
   }
 
   start(): void {
     if (this.running) throw new Error(`${this.spec.name} is already running`);
     const { spec } = this;
     let argv = [spec.command, ...spec.args];
-    if (spec.user) argv = ['setpriv', `--reuid=${spec.user.uid}`, `--regid=${spec.user.gid}`, '--clear-groups', '--', ...argv];
+    if (spec.user)
+      argv = [
+        'setpriv',
+        `--reuid=${spec.user.uid}`,
+        `--regid=${spec.user.gid}`,
+        '--clear-groups',
+        '--',
+        ...argv,
+      ];
     const log = openSync(spec.logFile, 'a');
     try {
       this.child = spawn('sh', ['-c', JOIN_AND_EXEC, 'sh', ...argv], {
         detached: true,
         stdio: ['ignore', log, log],
         cwd: spec.cwd,
-        env: { ...(spec.env ?? process.env), RINHA_CGROUP_PROCS: (this.group?.procsFiles ?? []).join(':') },
+        env: {
+          ...(spec.env ?? process.env),
+          RINHA_CGROUP_PROCS: (this.group?.procsFiles ?? []).join(':'),
+        },
       });
     } finally {
       closeSync(log);

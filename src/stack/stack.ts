@@ -3,7 +3,13 @@
 // in reverse order. What a system runs is decided by its own `up` module (e.g. crebito/stack.ts).
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openCgroups, reapStaleRuns, removeStaleGroups, type CgroupManager, type Limits } from './cgroups.js';
+import {
+  openCgroups,
+  reapStaleRuns,
+  removeStaleGroups,
+  type CgroupManager,
+  type Limits,
+} from './cgroups.js';
 import { Service, type ServiceSpec } from './service.js';
 
 export interface StackOptions {
@@ -37,8 +43,13 @@ export class Stack {
     if (opts.limits && process.getuid?.() === 0) {
       const killed = reapStaleRuns();
       if (killed.length > 0) {
-        opts.log(`killed ${killed.length} leftover process(es) of a previous run whose runner died`);
-        await waitUntil('leftovers to exit', async () => killed.every((p) => !isAlive(p)), { timeoutMs: 5000, intervalMs: 20 });
+        opts.log(
+          `killed ${killed.length} leftover process(es) of a previous run whose runner died`,
+        );
+        await waitUntil('leftovers to exit', async () => killed.every((p) => !isAlive(p)), {
+          timeoutMs: 5000,
+          intervalMs: 20,
+        });
       }
       removeStaleGroups();
     }
@@ -84,11 +95,15 @@ export class Stack {
     const group = this.cgroups?.create(spec.name, limits);
     const svc = new Service({ ...spec, logFile: this.logFile(spec.name) }, group);
     svc.onUnexpectedExit = (e) =>
-      this.opts.log(`${spec.name} exited unexpectedly (${e.signal ?? `code ${e.code}`}); see ${svc.spec.logFile}`);
+      this.opts.log(
+        `${spec.name} exited unexpectedly (${e.signal ?? `code ${e.code}`}); see ${svc.spec.logFile}`,
+      );
     this.order.push(svc);
     this.limitsOf.set(spec.name, limits);
     svc.start();
-    this.opts.log(`started ${spec.name} (pid ${svc.pid}, ${limits.cpus} CPU, ${limits.memoryMB} MB)`);
+    this.opts.log(
+      `started ${spec.name} (pid ${svc.pid}, ${limits.cpus} CPU, ${limits.memoryMB} MB)`,
+    );
     return svc;
   }
 
@@ -125,11 +140,18 @@ export class Stack {
     const report = this.report();
     this.finalReport = report;
     // A killed process leaves its cgroup only once reaped; wait (bounded) so the groups can go.
-    await waitUntil('services to leave their cgroups', async () => this.order.every((s) => (s.group?.pids() ?? []).length === 0), {
-      timeoutMs: 5000,
-      intervalMs: 20,
-    }).catch((err: Error) => this.opts.log(`warning: ${err.message}`));
-    writeFileSync(path.join(this.opts.runDir, 'services.json'), JSON.stringify({ limits: this.limitsNote, services: report }, null, 2));
+    await waitUntil(
+      'services to leave their cgroups',
+      async () => this.order.every((s) => (s.group?.pids() ?? []).length === 0),
+      {
+        timeoutMs: 5000,
+        intervalMs: 20,
+      },
+    ).catch((err: Error) => this.opts.log(`warning: ${err.message}`));
+    writeFileSync(
+      path.join(this.opts.runDir, 'services.json'),
+      JSON.stringify({ limits: this.limitsNote, services: report }, null, 2),
+    );
     this.cgroups?.removeAll();
   }
 }
@@ -169,7 +191,9 @@ export async function waitUntil(
   for (;;) {
     opts.signal?.throwIfAborted();
     if (opts.service !== undefined && !opts.service.running) {
-      throw new Error(`${what}: ${opts.service.spec.name} exited; see ${opts.service.spec.logFile}`);
+      throw new Error(
+        `${what}: ${opts.service.spec.name} exited; see ${opts.service.spec.logFile}`,
+      );
     }
     if (await probe().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`${what}: not ready after ${opts.timeoutMs} ms`);

@@ -22,13 +22,28 @@ test('a correct backend: every request OK, no inconsistency, USD 100,000, report
   const fake = await fakeCrebito(false);
   try {
     const { result, dir } = await bench2024(opts(fake.url));
-    assert.equal(result.gatling.count, result.expectedRequests, 'every planned request was sent and answered');
-    assert.equal(result.expectedRequests, 123 + Math.round(13260 * 0.02) + Math.round(26400 * 0.02) + Math.round(6660 * 0.02) + Math.round(13200 * 0.02) + Math.round(660 * 0.02) + Math.round(1200 * 0.02));
+    assert.equal(
+      result.gatling.count,
+      result.expectedRequests,
+      'every planned request was sent and answered',
+    );
+    assert.equal(
+      result.expectedRequests,
+      123 +
+        Math.round(13260 * 0.02) +
+        Math.round(26400 * 0.02) +
+        Math.round(6660 * 0.02) +
+        Math.round(13200 * 0.02) +
+        Math.round(660 * 0.02) +
+        Math.round(1200 * 0.02),
+    );
     assert.equal(result.gatling.ko, 0, JSON.stringify(result.failures));
     assert.equal(result.inconsistencies, 0);
     assert.equal(result.sla.valueUsd, 100000);
     assert.ok(result.timeline.length >= 4);
-    const saved = JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')) as { sla: { valueUsd: number } };
+    const saved = JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')) as {
+      sla: { valueUsd: number };
+    };
     assert.equal(saved.sla.valueUsd, 100000);
     assert.ok(existsSync(path.join(dir, 'report.html')));
   } finally {
@@ -42,7 +57,10 @@ test('a wrong backend: the bench finds the inconsistencies and fines them', asyn
     const { result } = await bench2024(opts(fake.url));
     assert.ok(result.inconsistencies > 0, 'balances below -limite are caught');
     assert.ok(result.gatling.ko > 0);
-    assert.ok(result.failures['validações: ultimas_transacoes order']! > 0, JSON.stringify(result.failures));
+    assert.ok(
+      result.failures['validações: ultimas_transacoes order']! > 0,
+      JSON.stringify(result.failures),
+    );
     assert.ok(result.sla.inconsistencyFineUsd >= 803.01 * result.inconsistencies - 0.01);
     assert.ok(result.sla.valueUsd < 100000);
   } finally {

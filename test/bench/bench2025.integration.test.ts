@@ -51,9 +51,16 @@ test('a correct backend: consistent, no lag, gross and fees from the processors'
   try {
     const { result, dir } = await run(backend.url, SHORT, 1);
     assert.ok(result.pagamentos_solicitados.qtd_sucesso > 100);
-    assert.equal(result.multa.composicao.num_inconsistencias, 0, JSON.stringify(result.consistencyChecks));
+    assert.equal(
+      result.multa.composicao.num_inconsistencias,
+      0,
+      JSON.stringify(result.consistencyChecks),
+    );
     assert.equal(result.lag.lag, 0);
-    assert.ok(result.pagamentos_realizados_fallback.num_pagamentos > 0, 'default failing for a while: fallback used');
+    assert.ok(
+      result.pagamentos_realizados_fallback.num_pagamentos > 0,
+      'default failing for a while: fallback used',
+    );
     const d = result.pagamentos_realizados_default.num_pagamentos;
     const f = result.pagamentos_realizados_fallback.num_pagamentos;
     assert.equal(Math.round(result.total_bruto * 100), (d + f) * 1990);
@@ -81,9 +88,13 @@ test('a wrong backend: lost payments show as lag, false records as inconsistenci
 test('the preview against an instant backend sends about 16,700-16,800 payments, like k6', async () => {
   const backend = await fakePayments({ defaultUrl: dflt.url, fallbackUrl: fb.url, wrong: false });
   try {
-    const healthyPreview = { ...PREVIEW_2025, stages: PREVIEW_2025.stages.map((s) => ({ ...s, default: healthy, fallback: healthy })) };
+    const healthyPreview = {
+      ...PREVIEW_2025,
+      stages: PREVIEW_2025.stages.map((s) => ({ ...s, default: healthy, fallback: healthy })),
+    };
     const { result } = await run(backend.url, healthyPreview, 10);
-    const sent = result.pagamentos_solicitados.qtd_sucesso + result.pagamentos_solicitados.qtd_falha;
+    const sent =
+      result.pagamentos_solicitados.qtd_sucesso + result.pagamentos_solicitados.qtd_falha;
     assert.ok(sent >= 16700 && sent <= 16800, `sent ${sent}`);
     assert.equal(result.pagamentos_solicitados.qtd_falha, 0);
   } finally {

@@ -43,9 +43,18 @@ test('Samples keeps every value and sorts once', () => {
 });
 
 const LOAD_2024: Injection[][] = [
-  [{ kind: 'ramp', from: 1, to: 220, duringSec: 120 }, { kind: 'constant', rate: 220, duringSec: 120 }],
-  [{ kind: 'ramp', from: 1, to: 110, duringSec: 120 }, { kind: 'constant', rate: 110, duringSec: 120 }],
-  [{ kind: 'ramp', from: 1, to: 10, duringSec: 120 }, { kind: 'constant', rate: 10, duringSec: 120 }],
+  [
+    { kind: 'ramp', from: 1, to: 220, duringSec: 120 },
+    { kind: 'constant', rate: 220, duringSec: 120 },
+  ],
+  [
+    { kind: 'ramp', from: 1, to: 110, duringSec: 120 },
+    { kind: 'constant', rate: 110, duringSec: 120 },
+  ],
+  [
+    { kind: 'ramp', from: 1, to: 10, duringSec: 120 },
+    { kind: 'constant', rate: 10, duringSec: 120 },
+  ],
 ];
 
 test('Gatling injection: the 2024 load phase sends 61,380 users (61,503 with the 123 validation requests)', () => {
@@ -60,7 +69,10 @@ test('Gatling injection: users per second follow the ramp formula', () => {
   for (const x of t) perSecond[Math.min(239, Math.floor(x))]++;
   for (const s of [0, 30, 60, 119]) {
     const expected = 1 + (219 * (s + 0.5)) / 120; // rate at the middle of second s
-    assert.ok(Math.abs(perSecond[s] - expected) <= 1.01, `second ${s}: ${perSecond[s]} vs ${expected}`);
+    assert.ok(
+      Math.abs(perSecond[s] - expected) <= 1.01,
+      `second ${s}: ${perSecond[s]} vs ${expected}`,
+    );
   }
   for (const s of [120, 180, 239]) assert.equal(perSecond[s], 220, `second ${s}`);
   for (let i = 1; i < t.length; i++) assert.ok(t[i]! >= t[i - 1]!, 'ascending');
@@ -78,7 +90,10 @@ test('k6 ramping-vus: 1 → 550 VUs over 60 s gives about 16,775 iterations agai
 });
 
 test('k6 ramping-vus: ramp down stops VUs', () => {
-  const w = vuWindows(0, [{ durationSec: 10, target: 10 }, { durationSec: 10, target: 0 }]);
+  const w = vuWindows(0, [
+    { durationSec: 10, target: 10 },
+    { durationSec: 10, target: 0 },
+  ]);
   assert.equal(w.length, 10);
   assert.equal(w[9]!.startSec, 10);
   assert.equal(w[9]!.endSec, 11);

@@ -9,15 +9,24 @@ import { randomTransactions, signed, type Sent } from '../helpers/load.js';
 import { waitUntil } from '../../src/stack/stack.js';
 
 /** No committed transaction lost, nothing committed that was refused, balances exact. */
-async function assertLedgerMatches(s: CrebitoStack, sent: Sent[], ambiguous: (x: Sent) => boolean): Promise<void> {
+async function assertLedgerMatches(
+  s: CrebitoStack,
+  sent: Sent[],
+  ambiguous: (x: Sent) => boolean,
+): Promise<void> {
   const { balances, rows } = await readLedger(s);
   const byDescricao = new Map(sent.map((x) => [x.descricao, x]));
   const stored = new Set(rows.map((r) => r.descricao));
-  for (const x of sent) if (x.status === 200) assert.ok(stored.has(x.descricao), `200-answered ${x.descricao} missing from the database`);
+  for (const x of sent)
+    if (x.status === 200)
+      assert.ok(stored.has(x.descricao), `200-answered ${x.descricao} missing from the database`);
   for (const r of rows) {
     const x = byDescricao.get(r.descricao);
     if (x === undefined) continue;
-    assert.ok(x.status === 200 || ambiguous(x), `${r.descricao} stored although answered ${x.status}`);
+    assert.ok(
+      x.status === 200 || ambiguous(x),
+      `${r.descricao} stored although answered ${x.status}`,
+    );
   }
   for (let id = 1; id <= 5; id++) {
     const sum = rows.filter((r) => r.cliente_id === id).reduce((acc, r) => acc + signed(r), 0n);
@@ -51,8 +60,12 @@ for (const store of STORE_KINDS) {
       assert.ok(s.stack.service('api2').running);
       const afterKill = sent.slice(600);
       const served = afterKill.filter((x) => x.status === 200 || x.status === 422).length;
-      assert.ok(served > afterKill.length * 0.9, `only ${served}/${afterKill.length} served after the kill`);
-      for (let i = 0; i < 10; i++) assert.equal((await client.get('/clientes/1/extrato')).status, 200);
+      assert.ok(
+        served > afterKill.length * 0.9,
+        `only ${served}/${afterKill.length} served after the kill`,
+      );
+      for (let i = 0; i < 10; i++)
+        assert.equal((await client.get('/clientes/1/extrato')).status, 200);
       // An answer lost with the killed instance (502 or a dropped connection) may or may not have committed.
       await assertLedgerMatches(s, sent, (x) => x.status === 502 || x.status === 0);
     } finally {
@@ -70,20 +83,39 @@ test('PostgreSQL restart under load: errors while down, never wrong data, recove
     const apiPids = ['api1', 'api2'].map((n) => s.stack.service(n).pid);
     let reached!: () => void;
     const midway = new Promise<void>((r) => (reached = r));
-    const load = randomTransactions(client, { total: 1500, concurrency: 16, seed: 77, onProgress: (d) => d === 300 && reached() });
+    const load = randomTransactions(client, {
+      total: 1500,
+      concurrency: 16,
+      seed: 77,
+      onProgress: (d) => d === 300 && reached(),
+    });
     await midway;
     await db.stop();
     const whileDown = await Promise.all([
       client.post('/clientes/1/transacoes', { valor: 1, tipo: 'c', descricao: 'down' }),
       client.get('/clientes/2/extrato'),
     ]);
-    for (const r of whileDown) assert.equal(r.status, 503, `while the database is down: ${r.status} ${r.body}`);
+    for (const r of whileDown)
+      assert.equal(r.status, 503, `while the database is down: ${r.status} ${r.body}`);
     db.start();
-    await waitUntil('recovery', async () => (await client.get('/clientes/1/extrato')).status === 200, { timeoutMs: 30_000 });
+    await waitUntil(
+      'recovery',
+      async () => (await client.get('/clientes/1/extrato')).status === 200,
+      { timeoutMs: 30_000 },
+    );
     const sent = await load;
-    assert.deepEqual(['api1', 'api2'].map((n) => s.stack.service(n).pid), apiPids, 'the API instances were not restarted');
-    for (const x of sent) assert.ok([200, 422, 503].includes(x.status), `unexpected status ${x.status}`);
-    assert.equal((await client.post('/clientes/1/transacoes', { valor: 5, tipo: 'c', descricao: 'after' })).status, 200);
+    assert.deepEqual(
+      ['api1', 'api2'].map((n) => s.stack.service(n).pid),
+      apiPids,
+      'the API instances were not restarted',
+    );
+    for (const x of sent)
+      assert.ok([200, 422, 503].includes(x.status), `unexpected status ${x.status}`);
+    assert.equal(
+      (await client.post('/clientes/1/transacoes', { valor: 5, tipo: 'c', descricao: 'after' }))
+        .status,
+      200,
+    );
     // A 503 may hide a commit whose answer was cut by the shutdown; a 422 never stores anything.
     await assertLedgerMatches(s, sent, (x) => x.status === 503);
   } finally {

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTransaction, INT64_MAX, isWithinLimit, signedAmount } from '../../src/crebito/core/ledger.js';
+import {
+  applyTransaction,
+  INT64_MAX,
+  isWithinLimit,
+  signedAmount,
+} from '../../src/crebito/core/ledger.js';
 
 test('credits always apply', () => {
   assert.deepEqual(applyTransaction(0n, 1000n, 'c', 500), { applied: true, balance: 500n });
@@ -9,8 +14,14 @@ test('credits always apply', () => {
 
 test('a debit may take the balance exactly to -limite, never below', () => {
   assert.deepEqual(applyTransaction(0n, 1000n, 'd', 1000), { applied: true, balance: -1000n });
-  assert.deepEqual(applyTransaction(0n, 1000n, 'd', 1001), { applied: false, reason: 'insufficient_limit' });
-  assert.deepEqual(applyTransaction(-1000n, 1000n, 'd', 1), { applied: false, reason: 'insufficient_limit' });
+  assert.deepEqual(applyTransaction(0n, 1000n, 'd', 1001), {
+    applied: false,
+    reason: 'insufficient_limit',
+  });
+  assert.deepEqual(applyTransaction(-1000n, 1000n, 'd', 1), {
+    applied: false,
+    reason: 'insufficient_limit',
+  });
   assert.deepEqual(applyTransaction(500n, 0n, 'd', 500), { applied: true, balance: 0n });
 });
 
@@ -34,8 +45,14 @@ test('balances stay exact beyond 2^53 and refuse int64 overflow', () => {
   const big = Number.MAX_SAFE_INTEGER;
   const r = applyTransaction(BigInt(big), 0n, 'c', big);
   assert.deepEqual(r, { applied: true, balance: 2n * BigInt(big) });
-  assert.deepEqual(applyTransaction(INT64_MAX - 1n, 0n, 'c', 2), { applied: false, reason: 'balance_overflow' });
-  assert.deepEqual(applyTransaction(INT64_MAX - 1n, 0n, 'c', 1), { applied: true, balance: INT64_MAX });
+  assert.deepEqual(applyTransaction(INT64_MAX - 1n, 0n, 'c', 2), {
+    applied: false,
+    reason: 'balance_overflow',
+  });
+  assert.deepEqual(applyTransaction(INT64_MAX - 1n, 0n, 'c', 1), {
+    applied: true,
+    balance: INT64_MAX,
+  });
 });
 
 test('signed amounts and the invariant', () => {

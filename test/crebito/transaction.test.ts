@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_VALOR, parseTransaction, validateTransaction } from '../../src/crebito/core/transaction.js';
+import {
+  MAX_VALOR,
+  parseTransaction,
+  validateTransaction,
+} from '../../src/crebito/core/transaction.js';
 
 const ok = (body: unknown) => validateTransaction(body);
 const base = { valor: 1000, tipo: 'c', descricao: 'descricao' };
@@ -13,7 +17,11 @@ test('accepts the contract example and the boundaries', () => {
   assert.equal(ok({ ...base, tipo: 'd' }).ok, true);
   assert.equal(ok({ ...base, descricao: 'a' }).ok, true);
   assert.equal(ok({ ...base, descricao: '1234567890' }).ok, true);
-  assert.equal(ok({ ...base, descricao: 'ááááááááá😀' }).ok, true, '10 code points, 11 UTF-16 units');
+  assert.equal(
+    ok({ ...base, descricao: 'ááááááááá😀' }).ok,
+    true,
+    '10 code points, 11 UTF-16 units',
+  );
 });
 
 test('rejects every invalid valor of the contract', () => {
@@ -26,11 +34,20 @@ test('rejects every invalid valor of the contract', () => {
 });
 
 test('rejects every invalid tipo', () => {
-  for (const tipo of ['x', 'C', 'D', '', 'cd', null, 1, undefined]) assert.equal(ok({ ...base, tipo }).ok, false, `tipo ${String(tipo)}`);
+  for (const tipo of ['x', 'C', 'D', '', 'cd', null, 1, undefined])
+    assert.equal(ok({ ...base, tipo }).ok, false, `tipo ${String(tipo)}`);
 });
 
 test('rejects every invalid descricao', () => {
-  for (const descricao of ['', null, '12345678901', '123456789 e mais um pouco', 1, undefined, ['a']]) {
+  for (const descricao of [
+    '',
+    null,
+    '12345678901',
+    '123456789 e mais um pouco',
+    1,
+    undefined,
+    ['a'],
+  ]) {
     assert.equal(ok({ ...base, descricao }).ok, false, `descricao ${JSON.stringify(descricao)}`);
   }
   const { descricao: _, ...missing } = base;
@@ -61,5 +78,8 @@ test('property: any JSON value is classified without throwing, and only valid on
 });
 
 test('property: arbitrary strings never throw', () => {
-  fc.assert(fc.property(fc.string(), (s) => void parseTransaction(s)), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.string(), (s) => void parseTransaction(s)),
+    { numRuns: 2000 },
+  );
 });

@@ -11,7 +11,13 @@ import { upCrebito, type CrebitoStack } from '../../src/crebito/stack.js';
 import type { StoreKind } from '../../src/crebito/store/store.js';
 import { Client, once, type Reply } from './http.js';
 
-export const LIMITS: Record<number, number> = { 1: 100000, 2: 80000, 3: 1000000, 4: 10000000, 5: 500000 };
+export const LIMITS: Record<number, number> = {
+  1: 100000,
+  2: 80000,
+  3: 1000000,
+  4: 10000000,
+  5: 500000,
+};
 
 export interface Row {
   id: number;
@@ -27,22 +33,42 @@ export async function startStack(store: StoreKind, port: number): Promise<Crebit
 }
 
 /** Reads the ledger straight from the database (not through the API). */
-export async function readLedger(s: CrebitoStack): Promise<{ balances: Map<number, bigint>; rows: Row[] }> {
+export async function readLedger(
+  s: CrebitoStack,
+): Promise<{ balances: Map<number, bigint>; rows: Row[] }> {
   const balances = new Map<number, bigint>();
   if (s.store.kind === 'sqlite') {
     const db = new Database(s.store.file, { readonly: true });
     try {
-      for (const r of db.prepare('SELECT id, saldo FROM clientes').safeIntegers(true).all() as { id: bigint; saldo: bigint }[]) balances.set(Number(r.id), r.saldo);
-      const rows = db.prepare('SELECT id, cliente_id, valor, tipo, descricao FROM transacoes ORDER BY id').all() as Row[];
+      for (const r of db.prepare('SELECT id, saldo FROM clientes').safeIntegers(true).all() as {
+        id: bigint;
+        saldo: bigint;
+      }[])
+        balances.set(Number(r.id), r.saldo);
+      const rows = db
+        .prepare('SELECT id, cliente_id, valor, tipo, descricao FROM transacoes ORDER BY id')
+        .all() as Row[];
       return { balances, rows };
     } finally {
       db.close();
     }
   }
-  const sql = postgres({ host: s.store.host, port: s.store.port, database: s.store.database, username: s.store.user, max: 1, onnotice: () => {} });
+  const sql = postgres({
+    host: s.store.host,
+    port: s.store.port,
+    database: s.store.database,
+    username: s.store.user,
+    max: 1,
+    onnotice: () => {},
+  });
   try {
-    for (const r of await sql<{ id: number; saldo: string }[]>`SELECT id, saldo::text FROM clientes`) balances.set(r.id, BigInt(r.saldo));
-    const rows = await sql<Row[]>`SELECT id::int, cliente_id, valor::int, tipo, descricao FROM transacoes ORDER BY id`;
+    for (const r of await sql<
+      { id: number; saldo: string }[]
+    >`SELECT id, saldo::text FROM clientes`)
+      balances.set(r.id, BigInt(r.saldo));
+    const rows = await sql<
+      Row[]
+    >`SELECT id::int, cliente_id, valor::int, tipo, descricao FROM transacoes ORDER BY id`;
     return { balances, rows: [...rows] };
   } finally {
     await sql.end();
@@ -58,17 +84,22 @@ const okStatus = (r: Reply) => assert.equal(r.status, 200, r.body);
 
 /** Phases 1 and 2 of the official Gatling test, check by check. */
 export async function officialValidation(origin: string): Promise<void> {
-  const tx = (id: number, body: unknown) => once(origin, 'POST', `/clientes/${id}/transacoes`, body);
+  const tx = (id: number, body: unknown) =>
+    once(origin, 'POST', `/clientes/${id}/transacoes`, body);
   const extrato = async (id: number) => {
     const r = await once(origin, 'GET', `/clientes/${id}/extrato`);
     okStatus(r);
     return r.json<Extrato>();
   };
 
-  const debits = await Promise.all(Array.from({ length: 25 }, () => tx(1, { valor: 1, tipo: 'd', descricao: 'debits' })));
+  const debits = await Promise.all(
+    Array.from({ length: 25 }, () => tx(1, { valor: 1, tipo: 'd', descricao: 'debits' })),
+  );
   debits.forEach(okStatus);
   assert.equal((await extrato(1)).saldo.total, -25);
-  const credits = await Promise.all(Array.from({ length: 25 }, () => tx(1, { valor: 1, tipo: 'c', descricao: 'credits' })));
+  const credits = await Promise.all(
+    Array.from({ length: 25 }, () => tx(1, { valor: 1, tipo: 'c', descricao: 'credits' })),
+  );
   credits.forEach(okStatus);
   assert.equal((await extrato(1)).saldo.total, 0);
 
@@ -83,7 +114,10 @@ export async function officialValidation(origin: string): Promise<void> {
     const e1 = await extrato(id);
     assert.deepEqual(
       e1.ultimas_transacoes.slice(0, 2).map((t) => [t.descricao, t.tipo, t.valor]),
-      [['devolve', 'd', 1], ['toma', 'c', 1]],
+      [
+        ['devolve', 'd', 1],
+        ['toma', 'c', 1],
+      ],
     );
     const credit = tx(id, { valor: 1, tipo: 'c', descricao: 'danada' });
     const first = await credit;

@@ -12,7 +12,14 @@ interface Rec {
 export async function fakePayments(o: { defaultUrl: string; fallbackUrl: string; wrong: boolean }) {
   const recs: Record<'default' | 'fallback', Rec[]> = { default: [], fallback: [] };
   let n = 0;
-  const forward = async (url: string, body: string) => (await request(`${url}/payments`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }).then(async (r) => (await r.body.text(), r.statusCode)).catch(() => 0));
+  const forward = async (url: string, body: string) =>
+    await request(`${url}/payments`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    })
+      .then(async (r) => (await r.body.text(), r.statusCode))
+      .catch(() => 0);
   const processPayment = async (id: string, amount: number) => {
     const i = n++;
     if (o.wrong && i % 10 === 9) return; // lost
@@ -20,10 +27,13 @@ export async function fakePayments(o: { defaultUrl: string; fallbackUrl: string;
       const at = new Date();
       const body = JSON.stringify({ correlationId: id, amount, requestedAt: at.toISOString() });
       const d = await forward(o.defaultUrl, body);
-      if (d === 200 || d === 422) return void recs.default.push({ at: at.getTime(), cents: Math.round(amount * 100) });
-      if (o.wrong) return void recs.default.push({ at: at.getTime(), cents: Math.round(amount * 100) });
+      if (d === 200 || d === 422)
+        return void recs.default.push({ at: at.getTime(), cents: Math.round(amount * 100) });
+      if (o.wrong)
+        return void recs.default.push({ at: at.getTime(), cents: Math.round(amount * 100) });
       const f = await forward(o.fallbackUrl, body);
-      if (f === 200 || f === 422) return void recs.fallback.push({ at: at.getTime(), cents: Math.round(amount * 100) });
+      if (f === 200 || f === 422)
+        return void recs.fallback.push({ at: at.getTime(), cents: Math.round(amount * 100) });
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -37,13 +47,17 @@ export async function fakePayments(o: { defaultUrl: string; fallbackUrl: string;
         res.writeHead(202).end();
         void processPayment(b.correlationId, b.amount);
       } else if (url.pathname === '/payments-summary') {
-        const from = url.searchParams.get('from') ? Date.parse(url.searchParams.get('from')!) : -Infinity;
+        const from = url.searchParams.get('from')
+          ? Date.parse(url.searchParams.get('from')!)
+          : -Infinity;
         const to = url.searchParams.get('to') ? Date.parse(url.searchParams.get('to')!) : Infinity;
         const sum = (xs: Rec[]) => {
           const s = xs.filter((x) => x.at >= from && x.at <= to);
           return { totalRequests: s.length, totalAmount: s.reduce((a, x) => a + x.cents, 0) / 100 };
         };
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ default: sum(recs.default), fallback: sum(recs.fallback) }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ default: sum(recs.default), fallback: sum(recs.fallback) }));
       } else if (url.pathname === '/purge-payments') {
         recs.default = [];
         recs.fallback = [];
@@ -53,5 +67,8 @@ export async function fakePayments(o: { defaultUrl: string; fallbackUrl: string;
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

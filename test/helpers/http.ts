@@ -28,7 +28,12 @@ export class Client {
 
   async post(path: string, body: unknown): Promise<Reply> {
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
-    const r = await this.pool.request({ method: 'POST', path, body: raw, headers: { 'content-type': 'application/json' } });
+    const r = await this.pool.request({
+      method: 'POST',
+      path,
+      body: raw,
+      headers: { 'content-type': 'application/json' },
+    });
     return reply(r.statusCode, await r.body.text());
   }
 
@@ -38,11 +43,18 @@ export class Client {
 }
 
 /** One request on its own connection (closed after). */
-export async function once(origin: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> {
+export async function once(
+  origin: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<Reply> {
   const r = await undiciRequest(origin + path, {
     method,
     reset: true,
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
   });
   return reply(r.statusCode, await r.body.text());
 }

@@ -45,7 +45,11 @@ export async function randomTransactions(client: Client, o: LoadOptions): Promis
     while (next < sent.length) {
       const s = sent[next++]!;
       try {
-        const r = await client.post(`/clientes/${s.client}/transacoes`, { valor: s.valor, tipo: s.tipo, descricao: s.descricao });
+        const r = await client.post(`/clientes/${s.client}/transacoes`, {
+          valor: s.valor,
+          tipo: s.tipo,
+          descricao: s.descricao,
+        });
         s.status = r.status;
         if (r.status === 200) s.saldo = r.json<{ saldo: number }>().saldo;
       } catch {

@@ -2,13 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parsePaymentRequest } from '../../src/payments/core/payment.js';
-import { classifyLookup, classifyPayment, maySendTo, type PaymentOutcome, type Reply } from '../../src/payments/core/outcome.js';
+import {
+  classifyLookup,
+  classifyPayment,
+  maySendTo,
+  type PaymentOutcome,
+  type Reply,
+} from '../../src/payments/core/outcome.js';
 
 test('POST /payments validation', () => {
-  assert.deepEqual(parsePaymentRequest('{"correlationId":"4A7901B8-7D26-4D9D-AA19-4DC1C7CF60B3","amount":19.90}'), {
-    ok: true,
-    value: { correlationId: '4a7901b8-7d26-4d9d-aa19-4dc1c7cf60b3', cents: 1990 },
-  });
+  assert.deepEqual(
+    parsePaymentRequest('{"correlationId":"4A7901B8-7D26-4D9D-AA19-4DC1C7CF60B3","amount":19.90}'),
+    {
+      ok: true,
+      value: { correlationId: '4a7901b8-7d26-4d9d-aa19-4dc1c7cf60b3', cents: 1990 },
+    },
+  );
   for (const [raw, msg] of [
     ['', /malformed/],
     ['[]', /object/],
@@ -28,7 +37,16 @@ test('POST /payments validation', () => {
 });
 
 test('property: any input is classified without throwing', () => {
-  fc.assert(fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v) ?? '')), (raw) => void parsePaymentRequest(raw)), { numRuns: 2000 });
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.jsonValue().map((v) => JSON.stringify(v) ?? ''),
+      ),
+      (raw) => void parsePaymentRequest(raw),
+    ),
+    { numRuns: 2000 },
+  );
 });
 
 test('outcome classification, table-driven', () => {
@@ -45,7 +63,8 @@ test('outcome classification, table-driven', () => {
     [{ kind: 'connection', sent: true }, 'unknown'],
     [{ kind: 'connection', sent: false }, 'not_stored'],
   ];
-  for (const [reply, expected] of table) assert.equal(classifyPayment(reply), expected, JSON.stringify(reply));
+  for (const [reply, expected] of table)
+    assert.equal(classifyPayment(reply), expected, JSON.stringify(reply));
 });
 
 test('lookup classification and the never-elsewhere rule for unknown payments', () => {

@@ -7,7 +7,12 @@ import { toPending } from '../../src/payments/store/durable-log.js';
 const ID = '4f2d9c1e-7a3b-4c8d-9e0f-1a2b3c4d5e6f';
 
 test('an entry never sent is routed afresh', () => {
-  assert.deepEqual(toPending('1700000000123-4', `${ID}:1990`, null), { correlationId: ID, cents: 1990, acceptedAtMs: 1700000000123, journalId: '1700000000123-4' });
+  assert.deepEqual(toPending('1700000000123-4', `${ID}:1990`, null), {
+    correlationId: ID,
+    cents: 1990,
+    acceptedAtMs: 1700000000123,
+    journalId: '1700000000123-4',
+  });
 });
 
 test('an entry with a noted attempt is pinned there with the same requestedAt', () => {
@@ -17,7 +22,8 @@ test('an entry with a noted attempt is pinned there with the same requestedAt', 
 });
 
 test('malformed entries are refused, not turned into payments', () => {
-  for (const f of ['', ':12', `${ID}:`, `${ID}:1.5`, `${ID}:abc`, ID]) assert.equal(toPending('1-0', f, null), undefined, JSON.stringify(f));
+  for (const f of ['', ':12', `${ID}:`, `${ID}:1.5`, `${ID}:abc`, ID])
+    assert.equal(toPending('1-0', f, null), undefined, JSON.stringify(f));
 });
 
 test('an attempt naming no processor is refused', () => {

@@ -14,12 +14,19 @@ import { waitUntil } from '../../src/stack/stack.js';
 
 const T = { 'x-rinha-token': '123', 'content-type': 'application/json' };
 const admin = (p: RunningProcessor, what: 'failure' | 'delay', value: boolean | number) =>
-  request(`${p.url}/admin/configurations/${what}`, { method: 'PUT', headers: T, body: JSON.stringify({ [what]: value }) }).then((r) => r.body.dump());
+  request(`${p.url}/admin/configurations/${what}`, {
+    method: 'PUT',
+    headers: T,
+    body: JSON.stringify({ [what]: value }),
+  }).then((r) => r.body.dump());
 interface Totals {
   totalRequests: number;
   totalAmount: number;
 }
-const getJson = async <J>(url: string, headers: Record<string, string> = {}) => JSON.parse(await (await request(url, { headers, headersTimeout: 5_000, bodyTimeout: 5_000 })).body.text()) as J;
+const getJson = async <J>(url: string, headers: Record<string, string> = {}) =>
+  JSON.parse(
+    await (await request(url, { headers, headersTimeout: 5_000, bodyTimeout: 5_000 })).body.text(),
+  ) as J;
 const summaryOf = (url: string) => getJson<Record<'default' | 'fallback', Totals>>(url);
 const totalsOf = async (p: RunningProcessor): Promise<Totals> => {
   const t = await getJson<Totals>(`${p.url}/admin/payments-summary`, T);
@@ -27,7 +34,11 @@ const totalsOf = async (p: RunningProcessor): Promise<Totals> => {
 };
 
 /** POSTs `n` payments, `concurrency` at a time; returns the ids answered 2xx and the count of others. */
-async function burst(api: string, n: number, concurrency: number): Promise<{ accepted: string[]; refused: number }> {
+async function burst(
+  api: string,
+  n: number,
+  concurrency: number,
+): Promise<{ accepted: string[]; refused: number }> {
   const accepted: string[] = [];
   let refused = 0;
   let next = 0;
@@ -37,7 +48,11 @@ async function burst(api: string, n: number, concurrency: number): Promise<{ acc
         next++;
         const id = randomUUID();
         try {
-          const r = await request(`${api}/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ correlationId: id, amount: 12.34 }) });
+          const r = await request(`${api}/payments`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ correlationId: id, amount: 12.34 }),
+          });
           await r.body.dump();
           if (r.statusCode >= 200 && r.statusCode < 300) accepted.push(id);
           else refused++;
@@ -53,7 +68,15 @@ async function burst(api: string, n: number, concurrency: number): Promise<{ acc
 test('--durable: kill -9 of an instance mid-burst; every accepted payment processed exactly once', async () => {
   const dflt = await startProcessor({ port: 0, fee: '0.05' });
   const fb = await startProcessor({ port: 0, fee: '0.15' });
-  const s = await upPayments({ port: 19994, store: 'redis', durable: true, defaultUrl: dflt.url, fallbackUrl: fb.url, runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-durable-')), log: () => {} });
+  const s = await upPayments({
+    port: 19994,
+    store: 'redis',
+    durable: true,
+    defaultUrl: dflt.url,
+    fallbackUrl: fb.url,
+    runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-durable-')),
+    log: () => {},
+  });
   const api = `http://127.0.0.1:${s.port}`;
   try {
     // Phase A: both processors failing, so every accepted payment waits in an instance's queue.
@@ -66,7 +89,11 @@ test('--durable: kill -9 of an instance mid-burst; every accepted payment proces
     await admin(dflt, 'delay', 1_000);
     await admin(dflt, 'failure', false);
     const second = burst(api, 600, 16);
-    await waitUntil('api1 has payments in flight', async () => dflt.processor.stats().inProgress > 50, { timeoutMs: 10_000, intervalMs: 10 });
+    await waitUntil(
+      'api1 has payments in flight',
+      async () => dflt.processor.stats().inProgress > 50,
+      { timeoutMs: 10_000, intervalMs: 10 },
+    );
     s.stack.service('api1').crash();
     await s.stack.service('api1').exited();
     const b = await second;
@@ -79,20 +106,43 @@ test('--durable: kill -9 of an instance mid-burst; every accepted payment proces
       return { default: d, fallback: f, total: d.totalRequests + f.totalRequests };
     };
     let last = '';
-    await waitUntil('every accepted payment processed and recorded', async () => {
-      const [o, t] = [await summaryOf(`${api}/payments-summary`), await theirs()];
-      last = `ours ${JSON.stringify(o)}, processors' ${JSON.stringify(t)}, accepted ${accepted.length}`;
-      return t.total >= accepted.length && o.default.totalRequests === t.default.totalRequests && o.fallback.totalRequests === t.fallback.totalRequests;
-    }, { timeoutMs: 40_000, intervalMs: 200 }).catch((err: Error) => {
-      throw new Error(`${err.message}: ${last}\napi2 log:\n${readFileSync(s.stack.service('api2').spec.logFile, 'utf8').slice(-3_000)}`);
+    await waitUntil(
+      'every accepted payment processed and recorded',
+      async () => {
+        const [o, t] = [await summaryOf(`${api}/payments-summary`), await theirs()];
+        last = `ours ${JSON.stringify(o)}, processors' ${JSON.stringify(t)}, accepted ${accepted.length}`;
+        return (
+          t.total >= accepted.length &&
+          o.default.totalRequests === t.default.totalRequests &&
+          o.fallback.totalRequests === t.fallback.totalRequests
+        );
+      },
+      { timeoutMs: 40_000, intervalMs: 200 },
+    ).catch((err: Error) => {
+      throw new Error(
+        `${err.message}: ${last}\napi2 log:\n${readFileSync(s.stack.service('api2').spec.logFile, 'utf8').slice(-3_000)}`,
+      );
     });
     const [o, t] = [await summaryOf(`${api}/payments-summary`), await theirs()];
-    assert.deepEqual(o, { default: t.default, fallback: t.fallback }, 'summary equals the processors\'');
+    assert.deepEqual(
+      o,
+      { default: t.default, fallback: t.fallback },
+      "summary equals the processors'",
+    );
     // A POST that failed at the door (api1 killed under it) may still have been logged: at most those.
-    assert.ok(t.total <= accepted.length + b.refused, `${t.total} stored for ${accepted.length} accepted + ${b.refused} refused`);
+    assert.ok(
+      t.total <= accepted.length + b.refused,
+      `${t.total} stored for ${accepted.length} accepted + ${b.refused} refused`,
+    );
     for (const id of accepted) {
-      const where = await Promise.all([dflt, fb].map(async (p) => (await request(`${p.url}/payments/${id}`)).statusCode));
-      assert.equal(where.filter((c) => c === 200).length, 1, `payment ${id} stored on exactly one processor (${where.join(', ')})`);
+      const where = await Promise.all(
+        [dflt, fb].map(async (p) => (await request(`${p.url}/payments/${id}`)).statusCode),
+      );
+      assert.equal(
+        where.filter((c) => c === 200).length,
+        1,
+        `payment ${id} stored on exactly one processor (${where.join(', ')})`,
+      );
     }
     const log = readFileSync(s.stack.service('api2').spec.logFile, 'utf8');
     assert.match(log, /took over \d+ payments of api1/, 'api2 took over what api1 held');

@@ -11,117 +11,195 @@ import { upPayments, type PaymentsStack } from '../../src/payments/stack.js';
 import { waitUntil } from '../../src/stack/stack.js';
 
 const T = { 'x-rinha-token': '123' };
-const PORTS = { memory: [19990, 18801, 18802], redis: [19992, 18803, 18804], durable: [19993, 18805, 18806] } as const;
+const PORTS = {
+  memory: [19990, 18801, 18802],
+  redis: [19992, 18803, 18804],
+  durable: [19993, 18805, 18806],
+} as const;
 
-for (const mode of ['memory', 'redis', 'durable'] as const) describe(`payments stack, ${mode === 'durable' ? 'redis store, durable' : `${mode} store`}`, () => {
-let s: PaymentsStack;
-let api: string;
+for (const mode of ['memory', 'redis', 'durable'] as const)
+  describe(`payments stack, ${mode === 'durable' ? 'redis store, durable' : `${mode} store`}`, () => {
+    let s: PaymentsStack;
+    let api: string;
 
-before(async () => {
-  const [port, d, f] = PORTS[mode];
-  s = await upPayments({ store: mode === 'memory' ? 'memory' : 'redis', durable: mode === 'durable', port, simulatorPorts: [d, f], runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-pay-')), log: () => {} });
-  api = `http://127.0.0.1:${s.port}`;
-});
-after(async () => {
-  await s?.stop();
-});
+    before(async () => {
+      const [port, d, f] = PORTS[mode];
+      s = await upPayments({
+        store: mode === 'memory' ? 'memory' : 'redis',
+        durable: mode === 'durable',
+        port,
+        simulatorPorts: [d, f],
+        runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-pay-')),
+        log: () => {},
+      });
+      api = `http://127.0.0.1:${s.port}`;
+    });
+    after(async () => {
+      await s?.stop();
+    });
 
-async function call(url: string, method: 'GET' | 'POST' | 'PUT', body?: unknown, headers: Record<string, string> = {}) {
-  const r = await request(url, { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await r.body.text();
-  return { status: r.statusCode, json: () => JSON.parse(text) as Record<string, { totalRequests: number; totalAmount: number }> & { totalRequests: number; totalAmount: number } };
-}
+    async function call(
+      url: string,
+      method: 'GET' | 'POST' | 'PUT',
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) {
+      const r = await request(url, {
+        method,
+        headers: {
+          ...headers,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await r.body.text();
+      return {
+        status: r.statusCode,
+        json: () =>
+          JSON.parse(text) as Record<string, { totalRequests: number; totalAmount: number }> & {
+            totalRequests: number;
+            totalAmount: number;
+          },
+      };
+    }
 
-const ours = () => call(`${api}/payments-summary`, 'GET').then((r) => r.json());
-const theirs = async () => ({
-  default: (await call(`${s.processors.default}/admin/payments-summary`, 'GET', undefined, T)).json(),
-  fallback: (await call(`${s.processors.fallback}/admin/payments-summary`, 'GET', undefined, T)).json(),
-});
+    const ours = () => call(`${api}/payments-summary`, 'GET').then((r) => r.json());
+    const theirs = async () => ({
+      default: (
+        await call(`${s.processors.default}/admin/payments-summary`, 'GET', undefined, T)
+      ).json(),
+      fallback: (
+        await call(`${s.processors.fallback}/admin/payments-summary`, 'GET', undefined, T)
+      ).json(),
+    });
 
-async function settled(expected: number): Promise<void> {
-  await waitUntil('all payments processed', async () => {
-    const o = await ours();
-    return o.default!.totalRequests + o.fallback!.totalRequests === expected;
-  }, { timeoutMs: 30_000, intervalMs: 100 });
-}
+    async function settled(expected: number): Promise<void> {
+      await waitUntil(
+        'all payments processed',
+        async () => {
+          const o = await ours();
+          return o.default!.totalRequests + o.fallback!.totalRequests === expected;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+    }
 
-async function reset(): Promise<void> {
-  for (const p of [s.processors.default, s.processors.fallback]) {
-    await call(`${p}/admin/purge-payments`, 'POST', undefined, T);
-    await call(`${p}/admin/configurations/failure`, 'PUT', { failure: false }, T);
-    await call(`${p}/admin/configurations/delay`, 'PUT', { delay: 0 }, T);
-  }
-  assert.equal((await call(`${api}/purge-payments`, 'POST')).status, 200);
-}
+    async function reset(): Promise<void> {
+      for (const p of [s.processors.default, s.processors.fallback]) {
+        await call(`${p}/admin/purge-payments`, 'POST', undefined, T);
+        await call(`${p}/admin/configurations/failure`, 'PUT', { failure: false }, T);
+        await call(`${p}/admin/configurations/delay`, 'PUT', { delay: 0 }, T);
+      }
+      assert.equal((await call(`${api}/purge-payments`, 'POST')).status, 200);
+    }
 
-test('a burst: every payment accepted, processed once, and the summary equals the processors\'', async () => {
-  await reset();
-  const n = 600;
-  const replies = await Promise.all(Array.from({ length: n }, () => call(`${api}/payments`, 'POST', { correlationId: randomUUID(), amount: 19.9 })));
-  assert.ok(replies.every((r) => r.status === 202));
-  await settled(n);
-  const [o, t] = [await ours(), await theirs()];
-  assert.equal(o.default!.totalRequests, t.default.totalRequests);
-  assert.equal(o.fallback!.totalRequests, t.fallback.totalRequests);
-  assert.equal(o.default!.totalAmount, t.default.totalAmount);
-  assert.equal(t.default.totalRequests + t.fallback.totalRequests, n);
-});
+    test("a burst: every payment accepted, processed once, and the summary equals the processors'", async () => {
+      await reset();
+      const n = 600;
+      const replies = await Promise.all(
+        Array.from({ length: n }, () =>
+          call(`${api}/payments`, 'POST', { correlationId: randomUUID(), amount: 19.9 }),
+        ),
+      );
+      assert.ok(replies.every((r) => r.status === 202));
+      await settled(n);
+      const [o, t] = [await ours(), await theirs()];
+      assert.equal(o.default!.totalRequests, t.default.totalRequests);
+      assert.equal(o.fallback!.totalRequests, t.fallback.totalRequests);
+      assert.equal(o.default!.totalAmount, t.default.totalAmount);
+      assert.equal(t.default.totalRequests + t.fallback.totalRequests, n);
+    });
 
-test('bad input gets 400 and is never forwarded', async () => {
-  await reset();
-  for (const b of [{}, { correlationId: 'x', amount: 1 }, { correlationId: randomUUID(), amount: 0 }, { correlationId: randomUUID() }]) {
-    assert.equal((await call(`${api}/payments`, 'POST', b)).status, 400);
-  }
-  const t = await theirs();
-  assert.equal(t.default.totalRequests + t.fallback.totalRequests, 0);
-});
+    test('bad input gets 400 and is never forwarded', async () => {
+      await reset();
+      for (const b of [
+        {},
+        { correlationId: 'x', amount: 1 },
+        { correlationId: randomUUID(), amount: 0 },
+        { correlationId: randomUUID() },
+      ]) {
+        assert.equal((await call(`${api}/payments`, 'POST', b)).status, 400);
+      }
+      const t = await theirs();
+      assert.equal(t.default.totalRequests + t.fallback.totalRequests, 0);
+    });
 
-test('a repeated correlationId is charged once', async () => {
-  await reset();
-  const id = randomUUID();
-  for (let i = 0; i < 5; i++) assert.equal((await call(`${api}/payments`, 'POST', { correlationId: id, amount: 10 })).status, 202);
-  await settled(1);
-  const t = await theirs();
-  assert.equal(t.default.totalRequests + t.fallback.totalRequests, 1);
-  const o = await ours();
-  assert.equal(o.default!.totalRequests + o.fallback!.totalRequests, 1);
-});
+    test('a repeated correlationId is charged once', async () => {
+      await reset();
+      const id = randomUUID();
+      for (let i = 0; i < 5; i++)
+        assert.equal(
+          (await call(`${api}/payments`, 'POST', { correlationId: id, amount: 10 })).status,
+          202,
+        );
+      await settled(1);
+      const t = await theirs();
+      assert.equal(t.default.totalRequests + t.fallback.totalRequests, 1);
+      const o = await ours();
+      assert.equal(o.default!.totalRequests + o.fallback!.totalRequests, 1);
+    });
 
-test('default failing: payments wait or go to fallback; nothing lost, nothing charged twice', async () => {
-  await reset();
-  await call(`${s.processors.default}/admin/configurations/failure`, 'PUT', { failure: true }, T);
-  const n = 200;
-  const ids = Array.from({ length: n }, () => randomUUID());
-  await Promise.all(ids.map((id) => call(`${api}/payments`, 'POST', { correlationId: id, amount: 19.9 })));
-  await call(`${s.processors.default}/admin/configurations/failure`, 'PUT', { failure: false }, T);
-  await settled(n);
-  // By id, not by count: a copy of the previous test's duplicate may still land after the purge.
-  for (const id of ids) {
-    const where = await Promise.all([s.processors.default, s.processors.fallback].map((p) => call(`${p}/payments/${id}`, 'GET').then((r) => r.status)));
-    assert.equal(where.filter((st) => st === 200).length, 1, `payment ${id} stored exactly once overall (GET statuses ${where.join(', ')})`);
-  }
-  const [o, t] = [await ours(), await theirs()];
-  assert.equal(o.default!.totalRequests, t.default.totalRequests);
-  assert.equal(o.fallback!.totalRequests, t.fallback.totalRequests);
-});
+    test('default failing: payments wait or go to fallback; nothing lost, nothing charged twice', async () => {
+      await reset();
+      await call(
+        `${s.processors.default}/admin/configurations/failure`,
+        'PUT',
+        { failure: true },
+        T,
+      );
+      const n = 200;
+      const ids = Array.from({ length: n }, () => randomUUID());
+      await Promise.all(
+        ids.map((id) => call(`${api}/payments`, 'POST', { correlationId: id, amount: 19.9 })),
+      );
+      await call(
+        `${s.processors.default}/admin/configurations/failure`,
+        'PUT',
+        { failure: false },
+        T,
+      );
+      await settled(n);
+      // By id, not by count: a copy of the previous test's duplicate may still land after the purge.
+      for (const id of ids) {
+        const where = await Promise.all(
+          [s.processors.default, s.processors.fallback].map((p) =>
+            call(`${p}/payments/${id}`, 'GET').then((r) => r.status),
+          ),
+        );
+        assert.equal(
+          where.filter((st) => st === 200).length,
+          1,
+          `payment ${id} stored exactly once overall (GET statuses ${where.join(', ')})`,
+        );
+      }
+      const [o, t] = [await ours(), await theirs()];
+      assert.equal(o.default!.totalRequests, t.default.totalRequests);
+      assert.equal(o.fallback!.totalRequests, t.fallback.totalRequests);
+    });
 
-test('a processor slower than our timeout: the unknown payment is retried only there and charged once', async () => {
-  await reset();
-  // Longer than DEFAULT_PAYMENT_TIMEOUT_MS (6 s): the first attempt's outcome is unknown to us.
-  await call(`${s.processors.default}/admin/configurations/delay`, 'PUT', { delay: 6_500 }, T);
-  const id = randomUUID();
-  assert.equal((await call(`${api}/payments`, 'POST', { correlationId: id, amount: 42.5 })).status, 202);
-  await settled(1);
-  await call(`${s.processors.default}/admin/configurations/delay`, 'PUT', { delay: 0 }, T);
-  const [o, t] = [await ours(), await theirs()];
-  assert.equal(t.default.totalRequests, 1, 'stored once at default');
-  assert.equal(t.fallback.totalRequests, 0, 'never sent to the other processor while unknown');
-  assert.equal(o.default!.totalRequests, 1);
-  assert.equal(o.default!.totalAmount, 42.5);
-  // Recorded with the requestedAt the processor has: the summary over a window around it agrees.
-  const lookup = await request(`${s.processors.default}/payments/${id}`);
-  const stored = JSON.parse(await lookup.body.text()) as { requestedAt: string };
-  const q = `?from=${stored.requestedAt}&to=${stored.requestedAt}`;
-  assert.equal((await call(`${api}/payments-summary${q}`, 'GET')).json().default!.totalRequests, 1);
-});
-});
+    test('a processor slower than our timeout: the unknown payment is retried only there and charged once', async () => {
+      await reset();
+      // Longer than DEFAULT_PAYMENT_TIMEOUT_MS (6 s): the first attempt's outcome is unknown to us.
+      await call(`${s.processors.default}/admin/configurations/delay`, 'PUT', { delay: 6_500 }, T);
+      const id = randomUUID();
+      assert.equal(
+        (await call(`${api}/payments`, 'POST', { correlationId: id, amount: 42.5 })).status,
+        202,
+      );
+      await settled(1);
+      await call(`${s.processors.default}/admin/configurations/delay`, 'PUT', { delay: 0 }, T);
+      const [o, t] = [await ours(), await theirs()];
+      assert.equal(t.default.totalRequests, 1, 'stored once at default');
+      assert.equal(t.fallback.totalRequests, 0, 'never sent to the other processor while unknown');
+      assert.equal(o.default!.totalRequests, 1);
+      assert.equal(o.default!.totalAmount, 42.5);
+      // Recorded with the requestedAt the processor has: the summary over a window around it agrees.
+      const lookup = await request(`${s.processors.default}/payments/${id}`);
+      const stored = JSON.parse(await lookup.body.text()) as { requestedAt: string };
+      const q = `?from=${stored.requestedAt}&to=${stored.requestedAt}`;
+      assert.equal(
+        (await call(`${api}/payments-summary${q}`, 'GET')).json().default!.totalRequests,
+        1,
+      );
+    });
+  });

@@ -1,13 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCents, formatCentsTimes, formatRatio, parseDecimal, toCents } from '../../src/shared/money.js';
+import {
+  formatCents,
+  formatCentsTimes,
+  formatRatio,
+  parseDecimal,
+  toCents,
+} from '../../src/shared/money.js';
 import { PaymentLedger } from '../../src/shared/payment-ledger.js';
 import { ConcurrencyLimiter } from '../../src/processor/core/limiters.js';
 import { parsePayment } from '../../src/processor/core/payment.js';
 
 test('amounts round to cents half to even, as .NET decimal.Round does', () => {
   assert.equal(toCents(19.9), 1990n);
-  assert.equal(toCents(19.90), 1990n);
+  assert.equal(toCents(19.9), 1990n);
   assert.equal(toCents(0.125), 12n);
   assert.equal(toCents(0.135), 14n);
   assert.equal(toCents(1.005), 100n);
@@ -44,7 +50,11 @@ test('ledger: duplicates refused, summary inclusive at both bounds, purge', () =
   assert.deepEqual(l.summary(t0 + 1000, t0 + 1000), { count: 1, cents: 500 });
   assert.deepEqual(l.summary(t0 - 3000, t0 - 3000), { count: 1, cents: 1 });
   assert.deepEqual(l.summary(t0 + 2, t0 + 1), { count: 0, cents: 0 });
-  assert.deepEqual(l.summary(t0, undefined), { count: 4, cents: 3491 }, 'a missing bound means all');
+  assert.deepEqual(
+    l.summary(t0, undefined),
+    { count: 4, cents: 3491 },
+    'a missing bound means all',
+  );
   l.purge();
   assert.deepEqual(l.summary(), { count: 0, cents: 0 });
   assert.equal(l.get('a'), undefined);
@@ -66,7 +76,10 @@ test('ledger: summaries agree with a brute-force count over random payments', ()
     const a = base + Math.floor(rnd() * 62_000) - 1000;
     const b = a + Math.floor(rnd() * 20_000);
     const expect = all.filter(([at]) => at >= a && at <= b);
-    assert.deepEqual(l.summary(a, b), { count: expect.length, cents: expect.reduce((s, [, c]) => s + c, 0) });
+    assert.deepEqual(l.summary(a, b), {
+      count: expect.length,
+      cents: expect.reduce((s, [, c]) => s + c, 0),
+    });
   }
 });
 
@@ -81,10 +94,18 @@ test('ledger: the cap on stored payments is explicit', () => {
 test('concurrency limiter: in progress, then oldest-first waiting, then refused', () => {
   const lim = new ConcurrencyLimiter(2, 2);
   const started: number[] = [];
-  for (let i = 0; i < 4; i++) assert.equal(lim.admit(() => started.push(i)), true);
+  for (let i = 0; i < 4; i++)
+    assert.equal(
+      lim.admit(() => started.push(i)),
+      true,
+    );
   assert.deepEqual(started, [0, 1]);
   assert.equal(lim.queued, 2);
-  assert.equal(lim.admit(() => started.push(99)), false, 'beyond in-progress + waiting: refused');
+  assert.equal(
+    lim.admit(() => started.push(99)),
+    false,
+    'beyond in-progress + waiting: refused',
+  );
   lim.release();
   assert.deepEqual(started, [0, 1, 2]);
   lim.release();
@@ -95,8 +116,17 @@ test('concurrency limiter: in progress, then oldest-first waiting, then refused'
 });
 
 test('payment validation', () => {
-  const ok = parsePayment('{"correlationId":"4A7901B8-7D26-4D9D-AA19-4DC1C7CF60B3","amount":19.9,"requestedAt":"2025-07-15T12:34:56.000Z"}');
-  assert.deepEqual(ok, { ok: true, value: { correlationId: '4a7901b8-7d26-4d9d-aa19-4dc1c7cf60b3', cents: 1990, at: Date.parse('2025-07-15T12:34:56.000Z') } });
+  const ok = parsePayment(
+    '{"correlationId":"4A7901B8-7D26-4D9D-AA19-4DC1C7CF60B3","amount":19.9,"requestedAt":"2025-07-15T12:34:56.000Z"}',
+  );
+  assert.deepEqual(ok, {
+    ok: true,
+    value: {
+      correlationId: '4a7901b8-7d26-4d9d-aa19-4dc1c7cf60b3',
+      cents: 1990,
+      at: Date.parse('2025-07-15T12:34:56.000Z'),
+    },
+  });
   for (const bad of [
     '',
     '{',

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderNginxConf } from '../../src/stack/nginx.js';
 
-const base = { port: 9999, upstreams: ['unix:/run/rinha/api1.sock', 'unix:/run/rinha/api2.sock'], workerConnections: 1024, upstreamKeepalive: 32 };
+const base = {
+  port: 9999,
+  upstreams: ['unix:/run/rinha/api1.sock', 'unix:/run/rinha/api2.sock'],
+  workerConnections: 1024,
+  upstreamKeepalive: 32,
+};
 
 test('one nginx worker listens plainly', () => {
   const conf = renderNginxConf({ ...base, workerProcesses: 1 });
@@ -17,5 +22,6 @@ test('several nginx workers share the port with reuseport (the kernel spreads th
 });
 
 test('a worker count that nginx cannot take is refused with its name', () => {
-  for (const n of [0, -1, 1.5, Number.NaN, 65]) assert.throws(() => renderNginxConf({ ...base, workerProcesses: n }), /workerProcesses/);
+  for (const n of [0, -1, 1.5, Number.NaN, 65])
+    assert.throws(() => renderNginxConf({ ...base, workerProcesses: n }), /workerProcesses/);
 });

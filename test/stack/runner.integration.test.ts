@@ -20,7 +20,11 @@ interface Up {
 
 function up(args: string[]): Up {
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'rinha-runner-test-'));
-  const child = spawn(process.execPath, [projectPath('bin/rinha.js'), 'up', '2024', '--run-dir', runDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [projectPath('bin/rinha.js'), 'up', '2024', '--run-dir', runDir, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   const waiters: { text: string; resolve: () => void }[] = [];
   const onData = (d: Buffer) => {
@@ -65,9 +69,12 @@ test('SIGTERM stops every service; the run folder has each log and the peak memo
   u.child.kill('SIGTERM');
   assert.equal(await u.exited, 0, u.output());
   for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still running`);
-  const report = JSON.parse(readFileSync(path.join(u.runDir, 'services.json'), 'utf8')) as { services: { name: string }[] };
+  const report = JSON.parse(readFileSync(path.join(u.runDir, 'services.json'), 'utf8')) as {
+    services: { name: string }[];
+  };
   assert.deepEqual(report.services.map((s) => s.name).sort(), ['api1', 'api2', 'db', 'lb']);
-  for (const name of ['db', 'api1', 'api2', 'lb']) assert.ok(readFileSync(path.join(u.runDir, `${name}.log`)));
+  for (const name of ['db', 'api1', 'api2', 'lb'])
+    assert.ok(readFileSync(path.join(u.runDir, `${name}.log`)));
 });
 
 test('SIGTERM during start-up stops what was already started', async () => {
@@ -75,30 +82,54 @@ test('SIGTERM during start-up stops what was already started', async () => {
   await u.waitFor('started db');
   u.child.kill('SIGTERM');
   await u.exited;
-  for (const pid of startedPids(u.output())) assert.equal(alive(pid), false, `pid ${pid} still running`);
+  for (const pid of startedPids(u.output()))
+    assert.equal(alive(pid), false, `pid ${pid} still running`);
 });
 
-test('a runner killed with SIGKILL leaves services that the next run reaps', { skip: process.getuid?.() !== 0 && 'needs root (cgroups)' }, async () => {
-  const u = up(['--port', '19983']);
-  await u.waitFor('ready:');
-  const pids = startedPids(u.output());
-  u.child.kill('SIGKILL');
-  await u.exited;
-  assert.ok(pids.some(alive), 'services outlive a SIGKILLed runner');
-  const logs: string[] = [];
-  const scratch = readdirSync(os.tmpdir()).filter((e) => e.startsWith(`rinha-${u.child.pid}-`));
-  assert.equal(scratch.length, 1, 'the dead runner left its private folder');
-  const s = await Stack.open({ runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-reap-')), limits: true, log: (m) => logs.push(m), scratchDirs: [os.tmpdir()] });
-  await s.stop();
-  for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still running after the reap`);
-  assert.ok(logs.some((l) => l.includes('leftover')), logs.join('\n'));
-  assert.equal(existsSync(path.join(os.tmpdir(), scratch[0]!)), false, 'its private folder is removed');
-});
+test(
+  'a runner killed with SIGKILL leaves services that the next run reaps',
+  { skip: process.getuid?.() !== 0 && 'needs root (cgroups)' },
+  async () => {
+    const u = up(['--port', '19983']);
+    await u.waitFor('ready:');
+    const pids = startedPids(u.output());
+    u.child.kill('SIGKILL');
+    await u.exited;
+    assert.ok(pids.some(alive), 'services outlive a SIGKILLed runner');
+    const logs: string[] = [];
+    const scratch = readdirSync(os.tmpdir()).filter((e) => e.startsWith(`rinha-${u.child.pid}-`));
+    assert.equal(scratch.length, 1, 'the dead runner left its private folder');
+    const s = await Stack.open({
+      runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-reap-')),
+      limits: true,
+      log: (m) => logs.push(m),
+      scratchDirs: [os.tmpdir()],
+    });
+    await s.stop();
+    for (const pid of pids)
+      assert.equal(alive(pid), false, `pid ${pid} still running after the reap`);
+    assert.ok(
+      logs.some((l) => l.includes('leftover')),
+      logs.join('\n'),
+    );
+    assert.equal(
+      existsSync(path.join(os.tmpdir(), scratch[0]!)),
+      false,
+      'its private folder is removed',
+    );
+  },
+);
 
 test('the built-in balancer (for machines without nginx) passes the official validation phase', async () => {
   const { upCrebito } = await import('../../src/crebito/stack.js');
   const { officialValidation } = await import('../helpers/crebito.js');
-  const s = await upCrebito({ store: 'sqlite', port: 19984, balancer: 'builtin', runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-builtin-')), log: () => {} });
+  const s = await upCrebito({
+    store: 'sqlite',
+    port: 19984,
+    balancer: 'builtin',
+    runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-builtin-')),
+    log: () => {},
+  });
   try {
     assert.equal(s.balancer, 'builtin');
     await officialValidation(`http://127.0.0.1:${s.port}`);

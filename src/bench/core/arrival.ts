@@ -4,12 +4,19 @@
 // constantUsersPerSec(r).during(d): users evenly spaced, 1/r apart.
 
 export type Injection =
-  | { readonly kind: 'ramp'; readonly from: number; readonly to: number; readonly duringSec: number }
+  | {
+      readonly kind: 'ramp';
+      readonly from: number;
+      readonly to: number;
+      readonly duringSec: number;
+    }
   | { readonly kind: 'constant'; readonly rate: number; readonly duringSec: number };
 
 /** Users an injection step sends: the area under its rate curve, rounded as Gatling does. */
 export function injectionCount(step: Injection): number {
-  return step.kind === 'constant' ? Math.round(step.rate * step.duringSec) : Math.round(((step.from + step.to) / 2) * step.duringSec);
+  return step.kind === 'constant'
+    ? Math.round(step.rate * step.duringSec)
+    : Math.round(((step.from + step.to) / 2) * step.duringSec);
 }
 
 /** Arrival time (s from the step's start) of user k of a step. */

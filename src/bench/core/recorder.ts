@@ -51,7 +51,10 @@ export class Recorder {
     this.statuses[key] = (this.statuses[key] ?? 0) + 1;
     if (!o.ok) {
       const reason = o.failure ?? `status ${o.status}`;
-      const k = reason in this.failures || Object.keys(this.failures).length < MAX_FAILURE_KINDS ? reason : 'other';
+      const k =
+        reason in this.failures || Object.keys(this.failures).length < MAX_FAILURE_KINDS
+          ? reason
+          : 'other';
       this.failures[k] = (this.failures[k] ?? 0) + 1;
     }
     const n = (this.byName[o.name] ??= { count: 0, ko: 0, samples: new Samples(1024) });
@@ -60,7 +63,14 @@ export class Recorder {
     n.samples.add(o.ms);
     const sec = Math.max(0, Math.floor((atMs - this.startMs) / 1000));
     if (sec < MAX_TIMELINE_SEC) {
-      while (this.timeline.length <= sec) this.timeline.push({ t: this.timeline.length, requests: 0, ko: 0, latencies: new Samples(64), byName: {} });
+      while (this.timeline.length <= sec)
+        this.timeline.push({
+          t: this.timeline.length,
+          requests: 0,
+          ko: 0,
+          latencies: new Samples(64),
+          byName: {},
+        });
       const s = this.timeline[sec]!;
       s.requests++;
       if (!o.ok) s.ko++;

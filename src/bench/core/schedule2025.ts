@@ -48,7 +48,10 @@ const DELAYS_MS = [0, 0, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
  * A final-like schedule: `stages` stages of `stageSec` each, every one drawn from the kinds of
  * conditions of the final: a processor fast or slow (0-5000 ms), failing or not, one or both.
  */
-export function finalLike(random: () => number, o: { durationSec?: number; maxVUs?: number; amount?: number; stages?: number } = {}): Schedule2025 {
+export function finalLike(
+  random: () => number,
+  o: { durationSec?: number; maxVUs?: number; amount?: number; stages?: number } = {},
+): Schedule2025 {
   const durationSec = o.durationSec ?? 300;
   const n = o.stages ?? 10;
   const stageSec = durationSec / n;
@@ -60,12 +63,22 @@ export function finalLike(random: () => number, o: { durationSec?: number; maxVU
     if (i === 0) stages.push({ atSec: 1, default: c(0, false), fallback: c(0, false) });
     else stages.push({ atSec: Math.round(i * stageSec), default: cond(0.3), fallback: cond(0.3) });
   }
-  return { name: '2025-final-like', durationSec, maxVUs: o.maxVUs ?? 600, amount: o.amount ?? 19.9, stages };
+  return {
+    name: '2025-final-like',
+    durationSec,
+    maxVUs: o.maxVUs ?? 600,
+    amount: o.amount ?? 19.9,
+    stages,
+  };
 }
 
 /** Shrinks the schedule's durations and stage times (for quick runs). */
 export function scaleSchedule(s: Schedule2025, factor: number): Schedule2025 {
-  return { ...s, durationSec: s.durationSec * factor, stages: s.stages.map((st) => ({ ...st, atSec: st.atSec * factor })) };
+  return {
+    ...s,
+    durationSec: s.durationSec * factor,
+    stages: s.stages.map((st) => ({ ...st, atSec: st.atSec * factor })),
+  };
 }
 
 /** Validates a schedule read from JSON; throws with a message naming the bad field. */
@@ -77,26 +90,46 @@ export function parseSchedule(v: unknown, name = 'schedule'): Schedule2025 {
   const o = v as Record<string, unknown>;
   const num = (k: string, min: number, max: number): number => {
     const x = o[k];
-    if (typeof x !== 'number' || !(x >= min && x <= max)) return fail(`"${k}" must be a number from ${min} to ${max}`);
+    if (typeof x !== 'number' || !(x >= min && x <= max))
+      return fail(`"${k}" must be a number from ${min} to ${max}`);
     return x;
   };
   const durationSec = num('durationSec', 1, 3600);
   const maxVUs = num('maxVUs', 1, 5000);
   const amount = num('amount', 0.01, 1_000_000);
-  if (!Array.isArray(o.stages) || o.stages.length === 0) return fail('"stages" must be a non-empty array');
+  if (!Array.isArray(o.stages) || o.stages.length === 0)
+    return fail('"stages" must be a non-empty array');
   const cond = (x: unknown, where: string): ProcessorCondition => {
     const p = x as Record<string, unknown> | null;
     if (typeof p !== 'object' || p === null) return fail(`${where} must be an object`);
-    if (typeof p.delayMs !== 'number' || !Number.isInteger(p.delayMs) || p.delayMs < 0 || p.delayMs > 600_000) return fail(`${where}.delayMs must be an integer from 0 to 600000`);
+    if (
+      typeof p.delayMs !== 'number' ||
+      !Number.isInteger(p.delayMs) ||
+      p.delayMs < 0 ||
+      p.delayMs > 600_000
+    )
+      return fail(`${where}.delayMs must be an integer from 0 to 600000`);
     if (typeof p.failing !== 'boolean') return fail(`${where}.failing must be true or false`);
     return { delayMs: p.delayMs, failing: p.failing };
   };
   const stages = o.stages.map((s: unknown, i: number) => {
     const st = s as Record<string, unknown> | null;
     if (typeof st !== 'object' || st === null) return fail(`stages[${i}] must be an object`);
-    if (typeof st.atSec !== 'number' || st.atSec < 0 || st.atSec >= durationSec) return fail(`stages[${i}].atSec must be within the duration`);
-    return { atSec: st.atSec, default: cond(st.default, `stages[${i}].default`), fallback: cond(st.fallback, `stages[${i}].fallback`) };
+    if (typeof st.atSec !== 'number' || st.atSec < 0 || st.atSec >= durationSec)
+      return fail(`stages[${i}].atSec must be within the duration`);
+    return {
+      atSec: st.atSec,
+      default: cond(st.default, `stages[${i}].default`),
+      fallback: cond(st.fallback, `stages[${i}].fallback`),
+    };
   });
-  for (let i = 1; i < stages.length; i++) if (stages[i]!.atSec < stages[i - 1]!.atSec) fail('stages must be in time order');
-  return { name: typeof o.name === 'string' ? o.name : 'custom', durationSec, maxVUs, amount, stages };
+  for (let i = 1; i < stages.length; i++)
+    if (stages[i]!.atSec < stages[i - 1]!.atSec) fail('stages must be in time order');
+  return {
+    name: typeof o.name === 'string' ? o.name : 'custom',
+    durationSec,
+    maxVUs,
+    amount,
+    stages,
+  };
 }

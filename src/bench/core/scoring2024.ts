@@ -28,7 +28,8 @@ const cents = (x: number) => Math.round(x * 100) / 100;
 
 export function score2024(i: Sla2024Input): Sla2024 {
   const percent = i.total === 0 ? 0 : (i.okUnderThreshold / i.total) * 100;
-  const slaFine = percent < SLA_MIN_PERCENT ? cents((SLA_MIN_PERCENT - percent) * SLA_FINE_PER_PERCENT_USD) : 0;
+  const slaFine =
+    percent < SLA_MIN_PERCENT ? cents((SLA_MIN_PERCENT - percent) * SLA_FINE_PER_PERCENT_USD) : 0;
   const incFine = cents(i.inconsistencies * INCONSISTENCY_FINE_USD);
   const total = cents(slaFine + incFine);
   return {

@@ -41,7 +41,9 @@ function money(units: bigint, scale: bigint): number {
   const digits = scale.toString().length - 1;
   const neg = units < 0n;
   const abs = (neg ? -units : units).toString().padStart(digits + 1, '0');
-  return Number(`${neg ? '-' : ''}${abs.slice(0, abs.length - digits)}.${abs.slice(abs.length - digits)}`);
+  return Number(
+    `${neg ? '-' : ''}${abs.slice(0, abs.length - digits)}.${abs.slice(abs.length - digits)}`,
+  );
 }
 
 export function score2025(i: Score2025Input) {
@@ -49,7 +51,9 @@ export function score2025(i: Score2025Input) {
   const bonus = Math.max(round2((11 - p99) * 0.02), 0);
   const fine = i.inconsistencies > 0 ? 0.35 : 0;
   const grossCents = BigInt(i.default.totalCents + i.fallback.totalCents);
-  const fees1e4 = feeTimes1e4(i.default.totalCents, i.default.fee) + feeTimes1e4(i.fallback.totalCents, i.fallback.fee);
+  const fees1e4 =
+    feeTimes1e4(i.default.totalCents, i.default.fee) +
+    feeTimes1e4(i.fallback.totalCents, i.fallback.fee);
   // Units: cents × 10^4 = currency × 10^6.
   const net1e6 = grossCents * 10_000n - fees1e4;
   const bonus100 = Math.round(bonus * 100);
@@ -64,15 +68,24 @@ export function score2025(i: Score2025Input) {
     total_taxas: money(fees1e4, 1_000_000n),
     descricao:
       "'total_liquido' é sua pontuação final. Equivale ao seu lucro. Fórmula: total_liquido + (total_liquido * p99.bonus) - (total_liquido * multa.porcentagem)",
-    p99: { valor: `${p99}ms`, bonus: `${bonus100}%`, max_requests: i.maxRequests, descricao: 'Fórmula para o bônus: max((11 - p99.valor) * 0.02, 0)' },
+    p99: {
+      valor: `${p99}ms`,
+      bonus: `${bonus100}%`,
+      max_requests: i.maxRequests,
+      descricao: 'Fórmula para o bônus: max((11 - p99.valor) * 0.02, 0)',
+    },
     multa: {
       porcentagem: fine,
       total: money(net1e6 * BigInt(fine100), 100_000_000n),
-      composicao: { num_inconsistencias: i.inconsistencies, descricao: "Se 'num_inconsistencias' > 0, há multa de 35%." },
+      composicao: {
+        num_inconsistencias: i.inconsistencies,
+        descricao: "Se 'num_inconsistencias' > 0, há multa de 35%.",
+      },
     },
     caixa_dois: {
       detectado: lag < 0,
-      descricao: "Se 'lag' for negativo, significa que seu backend registrou mais pagamentos do que solicitado, automaticamente desclassificando sua submissão!",
+      descricao:
+        "Se 'lag' for negativo, significa que seu backend registrou mais pagamentos do que solicitado, automaticamente desclassificando sua submissão!",
     },
     lag: { num_pagamentos_total: recorded, num_pagamentos_solicitados: i.successfulPosts, lag },
     pagamentos_solicitados: { qtd_sucesso: i.successfulPosts, qtd_falha: i.failedPosts },

@@ -34,7 +34,8 @@ export function vuWindows(startVUs: number, stages: readonly Stage[]): VuWindow[
     from = to;
   }
   const out: VuWindow[] = [];
-  for (let v = 1; v <= maxVUs; v++) if (!Number.isNaN(starts[v]!)) out.push({ startSec: starts[v]!, endSec: ends[v]! });
+  for (let v = 1; v <= maxVUs; v++)
+    if (!Number.isNaN(starts[v]!)) out.push({ startSec: starts[v]!, endSec: ends[v]! });
   return out;
 }
 

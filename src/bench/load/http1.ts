@@ -26,7 +26,14 @@ export function parseTarget(url: string): Target {
 /** Longest wait for an answer: Gatling's default request timeout is 60 s. */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
-export function send(t: Target, method: 'GET' | 'POST' | 'PUT', path: string, body?: string, agent: http.Agent | false = false, headers: http.OutgoingHttpHeaders = {}): Promise<Answer> {
+export function send(
+  t: Target,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: string,
+  agent: http.Agent | false = false,
+  headers: http.OutgoingHttpHeaders = {},
+): Promise<Answer> {
   return new Promise((resolve) => {
     const start = performance.now();
     const req = http.request(
@@ -36,19 +43,42 @@ export function send(t: Target, method: 'GET' | 'POST' | 'PUT', path: string, bo
         method,
         path,
         agent,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers:
+          body === undefined
+            ? headers
+            : {
+                ...headers,
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+              },
         timeout: REQUEST_TIMEOUT_MS,
       },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, ms: performance.now() - start }));
-        res.on('error', (err) => resolve({ status: 0, body: '', ms: performance.now() - start, error: (err as NodeJS.ErrnoException).code ?? err.message }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text, ms: performance.now() - start }),
+        );
+        res.on('error', (err) =>
+          resolve({
+            status: 0,
+            body: '',
+            ms: performance.now() - start,
+            error: (err as NodeJS.ErrnoException).code ?? err.message,
+          }),
+        );
       },
     );
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-    req.on('error', (err) => resolve({ status: 0, body: '', ms: performance.now() - start, error: (err as NodeJS.ErrnoException).code ?? err.message }));
+    req.on('error', (err) =>
+      resolve({
+        status: 0,
+        body: '',
+        ms: performance.now() - start,
+        error: (err as NodeJS.ErrnoException).code ?? err.message,
+      }),
+    );
     req.end(body);
   });
 }

@@ -42,13 +42,24 @@ export class GeneratorMonitor {
     this.loop.disable();
     const lag = (p: number) => r3(Math.max(0, this.loop.percentile(p) / 1e6 - LOOP_RESOLUTION_MS));
     const late = this.lateness.values();
-    const pick = (p: number) => (late.length === 0 ? 0 : r3(late[Math.min(late.length - 1, Math.ceil((p / 100) * late.length) - 1)]!));
+    const pick = (p: number) =>
+      late.length === 0
+        ? 0
+        : r3(late[Math.min(late.length - 1, Math.ceil((p / 100) * late.length) - 1)]!);
     const cpu = process.cpuUsage(this.cpu0);
     const cpuSec = (cpu.user + cpu.system) / 1e6;
     const wallSec = (performance.now() - this.t0) / 1000;
     return {
-      eventLoopLagMs: { p50: lag(50), p99: lag(99), max: r3(Math.max(0, this.loop.max / 1e6 - LOOP_RESOLUTION_MS)) },
-      startLatenessMs: { p50: pick(50), p99: pick(99), max: late.length === 0 ? 0 : r3(late[late.length - 1]!) },
+      eventLoopLagMs: {
+        p50: lag(50),
+        p99: lag(99),
+        max: r3(Math.max(0, this.loop.max / 1e6 - LOOP_RESOLUTION_MS)),
+      },
+      startLatenessMs: {
+        p50: pick(50),
+        p99: pick(99),
+        max: late.length === 0 ? 0 : r3(late[late.length - 1]!),
+      },
       cpuPercentOfOneCore: Math.round((cpuSec / wallSec) * 1000) / 10,
       cpuSec: r3(cpuSec),
       wallSec: r3(wallSec),
@@ -57,7 +68,12 @@ export class GeneratorMonitor {
 }
 
 /** Runs `fire(i)` at each planned time (ms after `t0`, ascending), from a timer loop. */
-export function schedule(plannedMs: Float64Array | number[], t0: number, fire: (i: number, plannedAt: number) => void, isStopped: () => boolean = () => false): Promise<void> {
+export function schedule(
+  plannedMs: Float64Array | number[],
+  t0: number,
+  fire: (i: number, plannedAt: number) => void,
+  isStopped: () => boolean = () => false,
+): Promise<void> {
   return new Promise((resolve) => {
     let i = 0;
     const tick = () => {

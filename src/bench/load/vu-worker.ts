@@ -80,6 +80,13 @@ if (parentPort !== null) {
     flush();
     loop.disable();
     const lag = (v: number) => Math.round(Math.max(0, v / 1e6 - LOOP_RESOLUTION_MS) * 1000) / 1000;
-    port.postMessage({ kind: 'done', loopLagMs: { p50: lag(loop.percentile(50)), p99: lag(loop.percentile(99)), max: lag(loop.max) } } satisfies VuDone);
+    port.postMessage({
+      kind: 'done',
+      loopLagMs: {
+        p50: lag(loop.percentile(50)),
+        p99: lag(loop.percentile(99)),
+        max: lag(loop.max),
+      },
+    } satisfies VuDone);
   });
 }

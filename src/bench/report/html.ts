@@ -15,11 +15,18 @@ export interface ReportInput {
   /** Headline figures, in order. */
   readonly headline: readonly (readonly [string, string])[];
   /** Further tables: a caption and rows of cells (first row is the header). */
-  readonly tables: readonly { readonly caption: string; readonly rows: readonly (readonly string[])[] }[];
+  readonly tables: readonly {
+    readonly caption: string;
+    readonly rows: readonly (readonly string[])[];
+  }[];
   readonly timeline: readonly TimelinePoint[];
   readonly statuses: Readonly<Record<string, number>>;
   /** Extra series over time (e.g. payments per processor). */
-  readonly extraSeries?: { readonly title: string; readonly yLabel: string; readonly series: readonly Series[] };
+  readonly extraSeries?: {
+    readonly title: string;
+    readonly yLabel: string;
+    readonly series: readonly Series[];
+  };
   readonly bands?: readonly Band[];
 }
 
@@ -50,8 +57,19 @@ export function renderReport(r: ReportInput): string {
       ],
       { xLabel: 'seconds', yLabel: 'requests/s', bands },
     ),
-    barChart('Responses by status', Object.entries(r.statuses).sort((a, b) => b[1] - a[1])),
-    ...(r.extraSeries ? [lineChart(r.extraSeries.title, r.extraSeries.series, { xLabel: 'seconds', yLabel: r.extraSeries.yLabel, bands })] : []),
+    barChart(
+      'Responses by status',
+      Object.entries(r.statuses).sort((a, b) => b[1] - a[1]),
+    ),
+    ...(r.extraSeries
+      ? [
+          lineChart(r.extraSeries.title, r.extraSeries.series, {
+            xLabel: 'seconds',
+            yLabel: r.extraSeries.yLabel,
+            bands,
+          }),
+        ]
+      : []),
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.title)}</title>

@@ -30,7 +30,12 @@ export class Progress {
     const elapsed = (now - this.rec.startMs) / 1000;
     const last = this.rec.recent(now, 1);
     const win = this.rec.recent(now, 5);
-    const p99 = win.latencies.length === 0 ? 0 : win.latencies[Math.min(win.latencies.length - 1, Math.ceil(0.99 * win.latencies.length) - 1)]!;
+    const p99 =
+      win.latencies.length === 0
+        ? 0
+        : win.latencies[
+            Math.min(win.latencies.length - 1, Math.ceil(0.99 * win.latencies.length) - 1)
+          ]!;
     return `${this.label} ${elapsed.toFixed(0)}/${this.totalSec.toFixed(0)}s  ${last.requests} req/s  p99(5s) ${p99.toFixed(2)} ms  KO ${this.rec.koCount}/${this.rec.total}${this.extra()}`;
   }
 

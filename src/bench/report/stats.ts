@@ -44,6 +44,14 @@ export function exactStats(s: Samples) {
 export function timeline(rec: Recorder) {
   return rec.timeline.map((s) => {
     const v = s.latencies.values();
-    return { t: s.t, requests: s.requests, ko: s.ko, p50: r3(k6Percentile(v, 50)), p99: r3(k6Percentile(v, 99)), max: r3(s.latencies.max()), byName: s.byName };
+    return {
+      t: s.t,
+      requests: s.requests,
+      ko: s.ko,
+      p50: r3(k6Percentile(v, 50)),
+      p99: r3(k6Percentile(v, 99)),
+      max: r3(s.latencies.max()),
+      byName: s.byName,
+    };
   });
 }

@@ -7,7 +7,10 @@ export interface Series {
 }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 function niceMax(v: number): number {
@@ -33,7 +36,11 @@ export interface Band {
 }
 
 /** A line chart; x and y axes from 0; optional shaded bands (e.g. stages) behind the lines. */
-export function lineChart(title: string, series: readonly Series[], opts: { xLabel: string; yLabel: string; bands?: readonly Band[] }): string {
+export function lineChart(
+  title: string,
+  series: readonly Series[],
+  opts: { xLabel: string; yLabel: string; bands?: readonly Band[] },
+): string {
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
   const xMax = niceMax(Math.max(1, ...xs, ...(opts.bands ?? []).map((b) => b.to)));
@@ -42,21 +49,36 @@ export function lineChart(title: string, series: readonly Series[], opts: { xLab
   const Y = (y: number) => H - PAD.b - (y / yMax) * (H - PAD.t - PAD.b);
   const parts: string[] = [];
   for (const b of opts.bands ?? []) {
-    parts.push(`<rect x="${X(b.from).toFixed(1)}" y="${PAD.t}" width="${Math.max(0, X(b.to) - X(b.from)).toFixed(1)}" height="${H - PAD.t - PAD.b}" fill="${b.color}" opacity="0.35"><title>${escapeHtml(b.label)}</title></rect>`);
+    parts.push(
+      `<rect x="${X(b.from).toFixed(1)}" y="${PAD.t}" width="${Math.max(0, X(b.to) - X(b.from)).toFixed(1)}" height="${H - PAD.t - PAD.b}" fill="${b.color}" opacity="0.35"><title>${escapeHtml(b.label)}</title></rect>`,
+    );
   }
   for (let i = 0; i <= 4; i++) {
     const y = (yMax * i) / 4;
     parts.push(`<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/>`);
-    parts.push(`<text x="${PAD.l - 6}" y="${Y(y) + 4}" text-anchor="end" font-size="11">${fmt(y)}</text>`);
+    parts.push(
+      `<text x="${PAD.l - 6}" y="${Y(y) + 4}" text-anchor="end" font-size="11">${fmt(y)}</text>`,
+    );
     const x = (xMax * i) / 4;
-    parts.push(`<text x="${X(x)}" y="${H - PAD.b + 16}" text-anchor="middle" font-size="11">${fmt(x)}</text>`);
+    parts.push(
+      `<text x="${X(x)}" y="${H - PAD.b + 16}" text-anchor="middle" font-size="11">${fmt(x)}</text>`,
+    );
   }
   for (const s of series) {
     if (s.points.length === 0) continue;
-    const d = s.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join('');
-    parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"><title>${escapeHtml(s.name)}</title></path>`);
+    const d = s.points
+      .map((p, i) => `${i === 0 ? 'M' : 'L'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`)
+      .join('');
+    parts.push(
+      `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"><title>${escapeHtml(s.name)}</title></path>`,
+    );
   }
-  const legend = series.map((s, i) => `<text x="${PAD.l + 8 + i * 130}" y="${PAD.t - 10}" font-size="12" fill="${s.color}">■ ${escapeHtml(s.name)}</text>`).join('');
+  const legend = series
+    .map(
+      (s, i) =>
+        `<text x="${PAD.l + 8 + i * 130}" y="${PAD.t - 10}" font-size="12" fill="${s.color}">■ ${escapeHtml(s.name)}</text>`,
+    )
+    .join('');
   return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(title)}">${parts.join('')}${legend}<text x="${W / 2}" y="${H - 4}" text-anchor="middle" font-size="11">${escapeHtml(opts.xLabel)}</text><text x="12" y="${H / 2}" font-size="11" transform="rotate(-90 12 ${H / 2})" text-anchor="middle">${escapeHtml(opts.yLabel)}</text></svg></figure>`;
 }
 

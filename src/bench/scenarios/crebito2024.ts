@@ -8,7 +8,13 @@ import { GeneratorMonitor, schedule } from '../load/monitor.js';
 import { performance } from 'node:perf_hooks';
 
 /** The contract's clients and limits (the bench checks answers against them). */
-export const LIMITS: Readonly<Record<number, number>> = { 1: 100000, 2: 80000, 3: 1000000, 4: 10000000, 5: 500000 };
+export const LIMITS: Readonly<Record<number, number>> = {
+  1: 100000,
+  2: 80000,
+  3: 1000000,
+  4: 10000000,
+  5: 500000,
+};
 
 /** The invalid transactions of the official validation phase (each must get 422 or 400). */
 export const INVALID_TRANSACTIONS: readonly Readonly<Record<string, unknown>>[] = [
@@ -19,10 +25,21 @@ export const INVALID_TRANSACTIONS: readonly Readonly<Record<string, unknown>>[] 
   { valor: 1, tipo: 'c', descricao: null },
 ];
 
-export const LOAD_2024: Readonly<Record<'debitos' | 'creditos' | 'extratos', readonly Injection[]>> = {
-  debitos: [{ kind: 'ramp', from: 1, to: 220, duringSec: 120 }, { kind: 'constant', rate: 220, duringSec: 120 }],
-  creditos: [{ kind: 'ramp', from: 1, to: 110, duringSec: 120 }, { kind: 'constant', rate: 110, duringSec: 120 }],
-  extratos: [{ kind: 'ramp', from: 1, to: 10, duringSec: 120 }, { kind: 'constant', rate: 10, duringSec: 120 }],
+export const LOAD_2024: Readonly<
+  Record<'debitos' | 'creditos' | 'extratos', readonly Injection[]>
+> = {
+  debitos: [
+    { kind: 'ramp', from: 1, to: 220, duringSec: 120 },
+    { kind: 'constant', rate: 220, duringSec: 120 },
+  ],
+  creditos: [
+    { kind: 'ramp', from: 1, to: 110, duringSec: 120 },
+    { kind: 'constant', rate: 110, duringSec: 120 },
+  ],
+  extratos: [
+    { kind: 'ramp', from: 1, to: 10, duringSec: 120 },
+    { kind: 'constant', rate: 10, duringSec: 120 },
+  ],
 };
 
 export interface Run2024Options {
@@ -54,21 +71,37 @@ function parse(a: Answer): Json | undefined {
   }
 }
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 
-function outcome(name: string, a: Answer, expected: readonly number[], check?: (j: Json | undefined) => { ok: boolean; inconsistent?: boolean; failure?: string }): Outcome {
-  if (a.status === 0) return { name, status: 0, ms: a.ms, ok: false, failure: a.error ?? 'no answer' };
-  if (!expected.includes(a.status)) return { name, status: a.status, ms: a.ms, ok: false, failure: `${name}: status ${a.status}` };
+function outcome(
+  name: string,
+  a: Answer,
+  expected: readonly number[],
+  check?: (j: Json | undefined) => { ok: boolean; inconsistent?: boolean; failure?: string },
+): Outcome {
+  if (a.status === 0)
+    return { name, status: 0, ms: a.ms, ok: false, failure: a.error ?? 'no answer' };
+  if (!expected.includes(a.status))
+    return { name, status: a.status, ms: a.ms, ok: false, failure: `${name}: status ${a.status}` };
   if (check === undefined) return { name, status: a.status, ms: a.ms, ok: true };
   const c = check(parse(a));
-  return { name, status: a.status, ms: a.ms, ok: c.ok, ...(c.inconsistent ? { inconsistent: true } : {}), ...(c.failure ? { failure: `${name}: ${c.failure}` } : {}) };
+  return {
+    name,
+    status: a.status,
+    ms: a.ms,
+    ok: c.ok,
+    ...(c.inconsistent ? { inconsistent: true } : {}),
+    ...(c.failure ? { failure: `${name}: ${c.failure}` } : {}),
+  };
 }
 
 /** saldo within limit for a transaction answer (Gatling: saldo >= -limite when 200). */
 function transactionCheck(j: Json | undefined) {
   const saldo = num(j?.saldo);
   const limite = num(j?.limite);
-  if (saldo === undefined || limite === undefined) return { ok: false, failure: 'saldo/limite missing' };
+  if (saldo === undefined || limite === undefined)
+    return { ok: false, failure: 'saldo/limite missing' };
   if (saldo < -limite) return { ok: false, inconsistent: true, failure: 'saldo below -limite' };
   return { ok: true };
 }
@@ -77,8 +110,10 @@ function extratoCheck(j: Json | undefined) {
   const s = j?.saldo as Json | undefined;
   const total = num(s?.total);
   const limite = num(s?.limite);
-  if (total === undefined || limite === undefined || !Array.isArray(j?.ultimas_transacoes)) return { ok: false, failure: 'extrato shape' };
-  if (total < -limite) return { ok: false, inconsistent: true, failure: 'saldo.total below -limite' };
+  if (total === undefined || limite === undefined || !Array.isArray(j?.ultimas_transacoes))
+    return { ok: false, failure: 'extrato shape' };
+  if (total < -limite)
+    return { ok: false, inconsistent: true, failure: 'saldo.total below -limite' };
   return { ok: true };
 }
 
@@ -87,13 +122,21 @@ const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 /** Phases 1 and 2 of the simulation, each request recorded with the original's checks. */
 async function validation(t: Target, rec: Recorder): Promise<void> {
   const name = 'validações';
-  const post = async (id: number, body: unknown, expected: readonly number[], check?: Parameters<typeof outcome>[3]) => {
+  const post = async (
+    id: number,
+    body: unknown,
+    expected: readonly number[],
+    check?: Parameters<typeof outcome>[3],
+  ) => {
     const at = nowMs();
     const a = await send(t, 'POST', `/clientes/${id}/transacoes`, JSON.stringify(body));
     rec.record(outcome(name, a, expected, check), at);
     return a;
   };
-  const extrato = async (id: number, check: (j: Json | undefined) => { ok: boolean; inconsistent?: boolean; failure?: string }) => {
+  const extrato = async (
+    id: number,
+    check: (j: Json | undefined) => { ok: boolean; inconsistent?: boolean; failure?: string },
+  ) => {
     const at = nowMs();
     const a = await send(t, 'GET', `/clientes/${id}/extrato`);
     rec.record(outcome(name, a, [200], check), at);
@@ -101,35 +144,60 @@ async function validation(t: Target, rec: Recorder): Promise<void> {
   };
   const totalIs = (expected: number) => (j: Json | undefined) => {
     const total = num((j?.saldo as Json | undefined)?.total);
-    return total === expected ? { ok: true } : { ok: false, inconsistent: true, failure: `saldo.total ${total} instead of ${expected}` };
+    return total === expected
+      ? { ok: true }
+      : { ok: false, inconsistent: true, failure: `saldo.total ${total} instead of ${expected}` };
   };
 
-  await Promise.all(Array.from({ length: 25 }, () => post(1, { valor: 1, tipo: 'd', descricao: 'debits' }, [200])));
+  await Promise.all(
+    Array.from({ length: 25 }, () => post(1, { valor: 1, tipo: 'd', descricao: 'debits' }, [200])),
+  );
   await extrato(1, totalIs(-25));
-  await Promise.all(Array.from({ length: 25 }, () => post(1, { valor: 1, tipo: 'c', descricao: 'credits' }, [200])));
+  await Promise.all(
+    Array.from({ length: 25 }, () => post(1, { valor: 1, tipo: 'c', descricao: 'credits' }, [200])),
+  );
   await extrato(1, totalIs(0));
 
   const perClient = async (id: number) => {
     const limite = LIMITS[id]!;
     await extrato(id, (j) => {
       const s = j?.saldo as Json | undefined;
-      return num(s?.limite) === limite && num(s?.total) === 0 ? { ok: true } : { ok: false, inconsistent: true, failure: 'initial extrato' };
+      return num(s?.limite) === limite && num(s?.total) === 0
+        ? { ok: true }
+        : { ok: false, inconsistent: true, failure: 'initial extrato' };
     });
     await post(id, { valor: 1, tipo: 'c', descricao: 'toma' }, [200], transactionCheck);
     await post(id, { valor: 1, tipo: 'd', descricao: 'devolve' }, [200], transactionCheck);
     await extrato(id, (j) => {
       const l = j?.ultimas_transacoes as Json[] | undefined;
-      const ok = l?.[0]?.descricao === 'devolve' && l[0].tipo === 'd' && l[0].valor === 1 && l[1]?.descricao === 'toma' && l[1].tipo === 'c' && l[1].valor === 1;
-      return ok ? { ok: true } : { ok: false, inconsistent: true, failure: 'ultimas_transacoes order' };
+      const ok =
+        l?.[0]?.descricao === 'devolve' &&
+        l[0].tipo === 'd' &&
+        l[0].valor === 1 &&
+        l[1]?.descricao === 'toma' &&
+        l[1].tipo === 'c' &&
+        l[1].valor === 1;
+      return ok
+        ? { ok: true }
+        : { ok: false, inconsistent: true, failure: 'ultimas_transacoes order' };
     });
-    const danada = parse(await post(id, { valor: 1, tipo: 'c', descricao: 'danada' }, [200], transactionCheck));
+    const danada = parse(
+      await post(id, { valor: 1, tipo: 'c', descricao: 'danada' }, [200], transactionCheck),
+    );
     await Promise.all(
       Array.from({ length: 4 }, () =>
         extrato(id, (j) => {
           const s = j?.saldo as Json | undefined;
           const first = (j?.ultimas_transacoes as Json[] | undefined)?.[0];
-          const ok = first?.descricao === 'danada' && first.tipo === 'c' && first.valor === 1 && s?.limite === danada?.limite && s?.total === danada?.saldo;
-          return ok ? { ok: true } : { ok: false, inconsistent: true, failure: 'extrato after credit (read-your-writes)' };
+          const ok =
+            first?.descricao === 'danada' &&
+            first.tipo === 'c' &&
+            first.valor === 1 &&
+            s?.limite === danada?.limite &&
+            s?.total === danada?.saldo;
+          return ok
+            ? { ok: true }
+            : { ok: false, inconsistent: true, failure: 'extrato after credit (read-your-writes)' };
         }),
       ),
     );
@@ -149,8 +217,13 @@ export async function runCrebito2024(o: Run2024Options): Promise<Run2024> {
   if (!(o.scale > 0 && o.scale <= 1)) throw new Error('--scale must be in (0, 1]');
   const t = parseTarget(o.target);
   const kinds = ['debitos', 'creditos', 'extratos'] as const;
-  const streams = kinds.map((k) => ({ k, times: arrivals(LOAD_2024[k].map((s) => scaleInjection(s, o.scale))) }));
-  const plan = streams.flatMap(({ k, times }) => Array.from(times, (s) => ({ k, ms: s * 1000 }))).sort((a, b) => a.ms - b.ms);
+  const streams = kinds.map((k) => ({
+    k,
+    times: arrivals(LOAD_2024[k].map((s) => scaleInjection(s, o.scale))),
+  }));
+  const plan = streams
+    .flatMap(({ k, times }) => Array.from(times, (s) => ({ k, ms: s * 1000 })))
+    .sort((a, b) => a.ms - b.ms);
   const plannedMs = Float64Array.from(plan, (p) => p.ms);
   const loadSec = 240 * o.scale;
 
@@ -167,14 +240,30 @@ export async function runCrebito2024(o: Run2024Options): Promise<Run2024> {
     const at = nowMs();
     let p: Promise<void>;
     if (kind === 'extratos') {
-      p = send(t, 'GET', `/clientes/${id}/extrato`).then((a) => rec.record(outcome('extratos', a, [200], extratoCheck), at));
+      p = send(t, 'GET', `/clientes/${id}/extrato`).then((a) =>
+        rec.record(outcome('extratos', a, [200], extratoCheck), at),
+      );
     } else {
       let descricao = '';
       for (let c = 0; c < 10; c++) descricao += ALNUM[Math.floor(o.random() * ALNUM.length)];
-      const body = JSON.stringify({ valor: 1 + Math.floor(o.random() * 10000), tipo: kind === 'debitos' ? 'd' : 'c', descricao });
-      p = kind === 'debitos'
-        ? send(t, 'POST', `/clientes/${id}/transacoes`, body).then((a) => rec.record(outcome('débitos', a, [200, 422], (j) => (a.status === 422 ? { ok: true } : transactionCheck(j))), at))
-        : send(t, 'POST', `/clientes/${id}/transacoes`, body).then((a) => rec.record(outcome('créditos', a, [200], transactionCheck), at));
+      const body = JSON.stringify({
+        valor: 1 + Math.floor(o.random() * 10000),
+        tipo: kind === 'debitos' ? 'd' : 'c',
+        descricao,
+      });
+      p =
+        kind === 'debitos'
+          ? send(t, 'POST', `/clientes/${id}/transacoes`, body).then((a) =>
+              rec.record(
+                outcome('débitos', a, [200, 422], (j) =>
+                  a.status === 422 ? { ok: true } : transactionCheck(j),
+                ),
+                at,
+              ),
+            )
+          : send(t, 'POST', `/clientes/${id}/transacoes`, body).then((a) =>
+              rec.record(outcome('créditos', a, [200], transactionCheck), at),
+            );
     }
     pending.add(p);
     void p.finally(() => pending.delete(p));

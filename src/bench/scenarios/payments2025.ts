@@ -57,10 +57,15 @@ export const DEFAULT_VU_WORKERS = 1;
 export const MAX_VU_WORKERS = 8;
 
 function worstLag(xs: readonly VuDone['loopLagMs'][]): VuDone['loopLagMs'] {
-  return { p50: Math.max(0, ...xs.map((x) => x.p50)), p99: Math.max(0, ...xs.map((x) => x.p99)), max: Math.max(0, ...xs.map((x) => x.max)) };
+  return {
+    p50: Math.max(0, ...xs.map((x) => x.p50)),
+    p99: Math.max(0, ...xs.map((x) => x.p99)),
+    max: Math.max(0, ...xs.map((x) => x.max)),
+  };
 }
 
-const toCents = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 100) : NaN);
+const toCents = (x: unknown) =>
+  typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 100) : NaN;
 
 function json(a: Answer): Record<string, unknown> | undefined {
   try {
@@ -77,7 +82,9 @@ export function parseBackendSummary(a: Answer): BackendSummary | undefined {
     const p = j?.[k] as Record<string, unknown> | undefined;
     const n = p?.totalRequests;
     const cents = toCents(p?.totalAmount);
-    return typeof n === 'number' && Number.isInteger(n) && !Number.isNaN(cents) ? { totalRequests: n, totalCents: cents } : undefined;
+    return typeof n === 'number' && Number.isInteger(n) && !Number.isNaN(cents)
+      ? { totalRequests: n, totalCents: cents }
+      : undefined;
   };
   const d = part('default');
   const f = part('fallback');
@@ -89,7 +96,12 @@ function parseProcessorSummary(a: Answer): ProcessorSummary | undefined {
   const n = j?.totalRequests;
   const cents = toCents(j?.totalAmount);
   const fee = j?.feePerTransaction;
-  return a.status === 200 && typeof n === 'number' && !Number.isNaN(cents) && typeof fee === 'number' ? { totalRequests: n, totalCents: cents, fee } : undefined;
+  return a.status === 200 &&
+    typeof n === 'number' &&
+    !Number.isNaN(cents) &&
+    typeof fee === 'number'
+    ? { totalRequests: n, totalCents: cents, fee }
+    : undefined;
 }
 
 export interface Run2025 {
@@ -99,9 +111,16 @@ export interface Run2025 {
   readonly failedPosts: number;
   readonly inconsistencies: number;
   readonly checks: readonly ConsistencyCheck[];
-  readonly final: { readonly backend?: BackendSummary; readonly default?: ProcessorSummary; readonly fallback?: ProcessorSummary };
+  readonly final: {
+    readonly backend?: BackendSummary;
+    readonly default?: ProcessorSummary;
+    readonly fallback?: ProcessorSummary;
+  };
   readonly perSecond: { readonly default: number[]; readonly fallback: number[] };
-  readonly generator: ReturnType<GeneratorMonitor['stop']> & { workers: number; vuThreadLoopLagMs: VuDone['loopLagMs'] };
+  readonly generator: ReturnType<GeneratorMonitor['stop']> & {
+    workers: number;
+    vuThreadLoopLagMs: VuDone['loopLagMs'];
+  };
   readonly purgeBackendStatus: number;
   readonly startEpochMs: number;
 }
@@ -114,20 +133,47 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
   const rec = new Recorder(nowMs());
   const posts = new Recorder(rec.startMs);
   const monitor = new GeneratorMonitor();
-  const timed = async (name: string, t: Target, method: 'GET' | 'POST' | 'PUT', path: string, body?: string, headers = {}) => {
+  const timed = async (
+    name: string,
+    t: Target,
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: string,
+    headers = {},
+  ) => {
     const at = nowMs();
     const a = await send(t, method, path, body, false, headers);
     const ok = a.status >= 200 && a.status < 400;
-    rec.record({ name, status: a.status, ms: a.ms, ok, ...(ok ? {} : { failure: a.error ?? `${name}: status ${a.status}` }) }, at);
+    rec.record(
+      {
+        name,
+        status: a.status,
+        ms: a.ms,
+        ok,
+        ...(ok ? {} : { failure: a.error ?? `${name}: status ${a.status}` }),
+      },
+      at,
+    );
     return a;
   };
 
   // Set-up, as the official script's setup().
   for (const [name, t] of Object.entries(pp)) {
-    const r = await timed('setup', t, 'PUT', '/admin/configurations/token', JSON.stringify({ token: o.token }), admin);
-    if (r.status !== 204 && r.status !== 200) throw new Error(`processor ${name} refused the token set-up (status ${r.status || r.error}); is it running with token ${o.token}?`);
+    const r = await timed(
+      'setup',
+      t,
+      'PUT',
+      '/admin/configurations/token',
+      JSON.stringify({ token: o.token }),
+      admin,
+    );
+    if (r.status !== 204 && r.status !== 200)
+      throw new Error(
+        `processor ${name} refused the token set-up (status ${r.status || r.error}); is it running with token ${o.token}?`,
+      );
   }
-  for (const t of Object.values(pp)) await timed('setup', t, 'POST', '/admin/purge-payments', undefined, admin);
+  for (const t of Object.values(pp))
+    await timed('setup', t, 'POST', '/admin/purge-payments', undefined, admin);
   const purge = await timed('setup', backend, 'POST', '/purge-payments');
 
   const t0 = performance.now();
@@ -144,7 +190,13 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
   const workers = Math.max(1, Math.min(o.workers ?? DEFAULT_VU_WORKERS, MAX_VU_WORKERS));
   const workerLag: VuDone['loopLagMs'][] = [];
   const vus = Array.from({ length: workers }, (_, k) => {
-    const input: VuWorkerInput = { target: backend, amount: s.amount, windows: windows.filter((_, i) => i % workers === k), startEpochMs, sleepMs: VU_SLEEP_MS };
+    const input: VuWorkerInput = {
+      target: backend,
+      amount: s.amount,
+      windows: windows.filter((_, i) => i % workers === k),
+      startEpochMs,
+      sleepMs: VU_SLEEP_MS,
+    };
     const w = new Worker(new URL('../load/vu-worker.js', import.meta.url), { workerData: input });
     return new Promise<void>((resolve, reject) => {
       let done = false;
@@ -162,14 +214,24 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
           if (success) successfulPosts++;
           else failedPosts++;
           const failure = status === 0 ? m.errors[e++] : `POST /payments: status ${status}`;
-          const outcome = { name: 'POST /payments', status, ms: m.data[i + 1]!, ok: status >= 200 && status < 400, ...(success ? {} : { failure }) };
+          const outcome = {
+            name: 'POST /payments',
+            status,
+            ms: m.data[i + 1]!,
+            ok: status >= 200 && status < 400,
+            ...(success ? {} : { failure }),
+          };
           rec.record(outcome, m.data[i]!);
           posts.record(outcome, m.data[i]!);
         }
         for (const l of m.lateness) monitor.lateBy(l);
       });
       w.once('error', reject);
-      w.once('exit', (code) => (done ? resolve() : reject(new Error(`VU worker ${k} exited (code ${code}) before its VUs finished`))));
+      w.once('exit', (code) =>
+        done
+          ? resolve()
+          : reject(new Error(`VU worker ${k} exited (code ${code}) before its VUs finished`)),
+      );
     });
   });
 
@@ -177,10 +239,38 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
   const stages = (async () => {
     for (const st of s.stages) {
       await sleepUntil(st.atSec);
-      await timed('stage', pp.default, 'PUT', '/admin/configurations/delay', JSON.stringify({ delay: st.default.delayMs }), admin);
-      await timed('stage', pp.fallback, 'PUT', '/admin/configurations/delay', JSON.stringify({ delay: st.fallback.delayMs }), admin);
-      await timed('stage', pp.default, 'PUT', '/admin/configurations/failure', JSON.stringify({ failure: st.default.failing }), admin);
-      await timed('stage', pp.fallback, 'PUT', '/admin/configurations/failure', JSON.stringify({ failure: st.fallback.failing }), admin);
+      await timed(
+        'stage',
+        pp.default,
+        'PUT',
+        '/admin/configurations/delay',
+        JSON.stringify({ delay: st.default.delayMs }),
+        admin,
+      );
+      await timed(
+        'stage',
+        pp.fallback,
+        'PUT',
+        '/admin/configurations/delay',
+        JSON.stringify({ delay: st.fallback.delayMs }),
+        admin,
+      );
+      await timed(
+        'stage',
+        pp.default,
+        'PUT',
+        '/admin/configurations/failure',
+        JSON.stringify({ failure: st.default.failing }),
+        admin,
+      );
+      await timed(
+        'stage',
+        pp.fallback,
+        'PUT',
+        '/admin/configurations/failure',
+        JSON.stringify({ failure: st.fallback.failing }),
+        admin,
+      );
     }
   })();
 
@@ -201,12 +291,20 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
       const fs = parseProcessorSummary(f);
       const bs = parseBackendSummary(b);
       if (ds && fs && bs) {
-        const n = Math.abs(bs.default.totalRequests - ds.totalRequests + (bs.fallback.totalRequests - fs.totalRequests));
+        const n = Math.abs(
+          bs.default.totalRequests -
+            ds.totalRequests +
+            (bs.fallback.totalRequests - fs.totalRequests),
+        );
         inconsistencies += n;
         rec.inconsistencies += n;
         checks.push({ atSec, backend: bs, default: ds, fallback: fs, inconsistencies: n });
       } else {
-        checks.push({ atSec, inconsistencies: 0, error: `unreadable summary (backend ${b.status}, default ${d.status}, fallback ${f.status})` });
+        checks.push({
+          atSec,
+          inconsistencies: 0,
+          error: `unreadable summary (backend ${b.status}, default ${d.status}, fallback ${f.status})`,
+        });
       }
       await sleep((o.checkEverySec ?? CHECK_EVERY_SEC) * 1000);
     }
@@ -232,7 +330,18 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
     for (let sec = 0; sec < seconds; sec++) {
       const from = new Date(startEpochMs + sec * 1000).toISOString();
       const until = new Date(startEpochMs + sec * 1000 + 999).toISOString();
-      perSecond[k].push(parseProcessorSummary(await send(t, 'GET', `/admin/payments-summary?from=${from}&to=${until}`, undefined, false, admin))?.totalRequests ?? 0);
+      perSecond[k].push(
+        parseProcessorSummary(
+          await send(
+            t,
+            'GET',
+            `/admin/payments-summary?from=${from}&to=${until}`,
+            undefined,
+            false,
+            admin,
+          ),
+        )?.totalRequests ?? 0,
+      );
     }
   }
 
@@ -241,5 +350,17 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
     ...(parseProcessorSummary(d) ? { default: parseProcessorSummary(d)! } : {}),
     ...(parseProcessorSummary(f) ? { fallback: parseProcessorSummary(f)! } : {}),
   };
-  return { rec, posts, successfulPosts, failedPosts, inconsistencies, checks, final, perSecond, generator, purgeBackendStatus: purge.status, startEpochMs };
+  return {
+    rec,
+    posts,
+    successfulPosts,
+    failedPosts,
+    inconsistencies,
+    checks,
+    final,
+    perSecond,
+    generator,
+    purgeBackendStatus: purge.status,
+    startEpochMs,
+  };
 }

@@ -24,7 +24,8 @@ export class ClientDirectory {
 
   constructor(accounts: readonly ClientAccount[]) {
     for (const a of accounts) {
-      if (!Number.isSafeInteger(a.id) || a.id < 1 || a.id > MAX_CLIENT_ID) throw new Error(`invalid client id ${a.id}`);
+      if (!Number.isSafeInteger(a.id) || a.id < 1 || a.id > MAX_CLIENT_ID)
+        throw new Error(`invalid client id ${a.id}`);
       if (a.limit < 0n) throw new Error(`client ${a.id} has a negative limit`);
       this.byId.set(a.id, a);
     }

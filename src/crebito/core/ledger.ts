@@ -16,7 +16,12 @@ export function signedAmount(tipo: Tipo, valor: number): bigint {
   return tipo === 'c' ? v : -v;
 }
 
-export function applyTransaction(balance: bigint, limit: bigint, tipo: Tipo, valor: number): LedgerOutcome {
+export function applyTransaction(
+  balance: bigint,
+  limit: bigint,
+  tipo: Tipo,
+  valor: number,
+): LedgerOutcome {
   const next = balance + signedAmount(tipo, valor);
   if (next < -limit) return { applied: false, reason: 'insufficient_limit' };
   if (next > INT64_MAX) return { applied: false, reason: 'balance_overflow' };

@@ -13,7 +13,8 @@ export interface TransactionRequest {
   readonly descricao: string;
 }
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 /** Largest body we read; a valid body is under 100 bytes. */
 export const MAX_BODY_BYTES = 4096;
@@ -44,16 +45,19 @@ function countLowSurrogates(s: string): number {
 
 /** Validates an already-decoded JSON value. */
 export function validateTransaction(body: unknown): Parsed<TransactionRequest> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return invalid('body must be a JSON object');
   const { valor, tipo, descricao } = body as Record<string, unknown>;
   if (valor === undefined) return invalid('valor is required');
-  if (typeof valor !== 'number' || !Number.isInteger(valor)) return invalid('valor must be an integer number of cents');
+  if (typeof valor !== 'number' || !Number.isInteger(valor))
+    return invalid('valor must be an integer number of cents');
   if (valor <= 0) return invalid('valor must be positive');
   if (valor > MAX_VALOR) return invalid(`valor must be at most ${MAX_VALOR}`);
   if (tipo !== 'c' && tipo !== 'd') return invalid('tipo must be "c" or "d"');
   if (typeof descricao !== 'string') return invalid('descricao must be a string');
   const chars = codePointLength(descricao);
-  if (chars < 1 || chars > MAX_DESCRICAO_CHARS) return invalid(`descricao must have 1 to ${MAX_DESCRICAO_CHARS} characters`);
+  if (chars < 1 || chars > MAX_DESCRICAO_CHARS)
+    return invalid(`descricao must have 1 to ${MAX_DESCRICAO_CHARS} characters`);
   return { ok: true, value: { valor, tipo, descricao } };
 }
 

@@ -18,7 +18,11 @@ export interface HandlerOptions {
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createLedgerHandler({ store, directory, log = console.error }: HandlerOptions): Handler {
+export function createLedgerHandler({
+  store,
+  directory,
+  log = console.error,
+}: HandlerOptions): Handler {
   function storeFailed(res: ServerResponse, err: unknown): void {
     log(`store error: ${(err as Error).message}`);
     if (!res.headersSent) sendError(res, 503, 'database unavailable, try again');
@@ -32,7 +36,11 @@ export function createLedgerHandler({ store, directory, log = console.error }: H
     return false;
   }
 
-  async function transact(req: IncomingMessage, res: ServerResponse, client: ClientAccount): Promise<void> {
+  async function transact(
+    req: IncomingMessage,
+    res: ServerResponse,
+    client: ClientAccount,
+  ): Promise<void> {
     let raw: string;
     try {
       raw = await readBody(req, MAX_BODY_BYTES);
@@ -52,10 +60,14 @@ export function createLedgerHandler({ store, directory, log = console.error }: H
       return storeFailed(res, err);
     }
     if (!outcome.applied) {
-      const msg = outcome.reason === 'insufficient_limit' ? 'saldo insuficiente: limite excedido' : 'saldo excederia o máximo representável';
+      const msg =
+        outcome.reason === 'insufficient_limit'
+          ? 'saldo insuficiente: limite excedido'
+          : 'saldo excederia o máximo representável';
       return sendError(res, 422, msg);
     }
-    if (checked(res, client, outcome.balance)) sendJson(res, 200, renderTransactionResult(outcome.balance, client.limit));
+    if (checked(res, client, outcome.balance))
+      sendJson(res, 200, renderTransactionResult(outcome.balance, client.limit));
   }
 
   async function extrato(res: ServerResponse, client: ClientAccount): Promise<void> {
@@ -65,7 +77,8 @@ export function createLedgerHandler({ store, directory, log = console.error }: H
     } catch (err) {
       return storeFailed(res, err);
     }
-    if (checked(res, client, statement.balance)) sendJson(res, 200, renderStatement(statement, client.limit, new Date()));
+    if (checked(res, client, statement.balance))
+      sendJson(res, 200, renderStatement(statement, client.limit, new Date()));
   }
 
   return (req, res) => {

@@ -61,7 +61,9 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async clients(): Promise<ClientAccount[]> {
-    const rows = await this.sql<{ id: number; limite: bigint }[]>`SELECT id, limite FROM clientes ORDER BY id`;
+    const rows = await this.sql<
+      { id: number; limite: bigint }[]
+    >`SELECT id, limite FROM clientes ORDER BY id`;
     return rows.map((r) => ({ id: r.id, limit: r.limite }));
   }
 
@@ -82,7 +84,8 @@ export class PostgresLedgerStore implements LedgerStore {
       if (row === undefined) return { applied: false, reason: 'insufficient_limit' };
       return { applied: true, balance: row.saldo };
     } catch (err) {
-      if ((err as { code?: string }).code === NUMERIC_VALUE_OUT_OF_RANGE) return { applied: false, reason: 'balance_overflow' };
+      if ((err as { code?: string }).code === NUMERIC_VALUE_OUT_OF_RANGE)
+        return { applied: false, reason: 'balance_overflow' };
       throw err;
     }
   }
@@ -103,8 +106,14 @@ export class PostgresLedgerStore implements LedgerStore {
     if (first === undefined) throw new Error(`client ${client.id} missing from the database`);
     const entries = [];
     for (const r of rows) {
-      if (r.valor === null || r.tipo === null || r.descricao === null || r.realizada_em === null) continue;
-      entries.push({ valor: r.valor, tipo: r.tipo, descricao: r.descricao, realizadaEm: r.realizada_em });
+      if (r.valor === null || r.tipo === null || r.descricao === null || r.realizada_em === null)
+        continue;
+      entries.push({
+        valor: r.valor,
+        tipo: r.tipo,
+        descricao: r.descricao,
+        realizadaEm: r.realizada_em,
+      });
     }
     return { balance: first.saldo, entries };
   }

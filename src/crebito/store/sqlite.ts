@@ -55,13 +55,21 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly writeBalance: Database.Statement<[bigint, number]>;
   private readonly append: Database.Statement<[number, number, Tipo, string, string]>;
   private readonly recent: Database.Statement<[number, number], EntryRow>;
-  private readonly transactTx: (client: ClientAccount, tx: TransactionRequest, at: string) => LedgerOutcome;
+  private readonly transactTx: (
+    client: ClientAccount,
+    tx: TransactionRequest,
+    at: string,
+  ) => LedgerOutcome;
   private readonly statementTx: (client: ClientAccount) => Statement;
 
   constructor(opts: SqliteStoreOptions) {
     this.db = openDatabase(opts.file);
-    this.readBalance = this.db.prepare<[number], BalanceRow>('SELECT saldo FROM clientes WHERE id = ?').safeIntegers(true);
-    this.writeBalance = this.db.prepare<[bigint, number]>('UPDATE clientes SET saldo = ? WHERE id = ?');
+    this.readBalance = this.db
+      .prepare<[number], BalanceRow>('SELECT saldo FROM clientes WHERE id = ?')
+      .safeIntegers(true);
+    this.writeBalance = this.db.prepare<[bigint, number]>(
+      'UPDATE clientes SET saldo = ? WHERE id = ?',
+    );
     this.append = this.db.prepare<[number, number, Tipo, string, string]>(
       'INSERT INTO transacoes (cliente_id, valor, tipo, descricao, realizada_em) VALUES (?, ?, ?, ?, ?)',
     );
@@ -71,15 +79,17 @@ export class SqliteLedgerStore implements LedgerStore {
       )
       .safeIntegers(true);
 
-    const transact = this.db.transaction((client: ClientAccount, tx: TransactionRequest, at: string): LedgerOutcome => {
-      const row = this.readBalance.get(client.id);
-      if (row === undefined) throw new Error(`client ${client.id} missing from the database`);
-      const outcome = applyTransaction(row.saldo, client.limit, tx.tipo, tx.valor);
-      if (!outcome.applied) return outcome;
-      this.writeBalance.run(outcome.balance, client.id);
-      this.append.run(client.id, tx.valor, tx.tipo, tx.descricao, at);
-      return outcome;
-    });
+    const transact = this.db.transaction(
+      (client: ClientAccount, tx: TransactionRequest, at: string): LedgerOutcome => {
+        const row = this.readBalance.get(client.id);
+        if (row === undefined) throw new Error(`client ${client.id} missing from the database`);
+        const outcome = applyTransaction(row.saldo, client.limit, tx.tipo, tx.valor);
+        if (!outcome.applied) return outcome;
+        this.writeBalance.run(outcome.balance, client.id);
+        this.append.run(client.id, tx.valor, tx.tipo, tx.descricao, at);
+        return outcome;
+      },
+    );
     // IMMEDIATE: take the write lock before reading the balance.
     this.transactTx = (client, tx, at) => transact.immediate(client, tx, at);
 

@@ -41,6 +41,9 @@ export function classifyLookup(r: Reply): LookupOutcome {
 }
 
 /** Whether a payment in this state may be sent to `to`, given where it was last sent. */
-export function maySendTo(state: { readonly unknownAt?: 'default' | 'fallback' }, to: 'default' | 'fallback'): boolean {
+export function maySendTo(
+  state: { readonly unknownAt?: 'default' | 'fallback' },
+  to: 'default' | 'fallback',
+): boolean {
   return state.unknownAt === undefined || state.unknownAt === to;
 }

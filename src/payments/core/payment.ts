@@ -11,7 +11,8 @@ export interface PaymentRequest {
   readonly cents: number;
 }
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_BODY_BYTES = 4096;
@@ -25,11 +26,13 @@ export function parsePaymentRequest(raw: string): Parsed<PaymentRequest> {
   if (!parsed.ok) return parsed;
   const { correlationId, amount } = parsed.value;
   if (correlationId === undefined) return bad('correlationId is required');
-  if (typeof correlationId !== 'string' || !UUID.test(correlationId)) return bad('correlationId must be a UUID');
+  if (typeof correlationId !== 'string' || !UUID.test(correlationId))
+    return bad('correlationId must be a UUID');
   if (amount === undefined) return bad('amount is required');
   if (typeof amount !== 'number' || !Number.isFinite(amount)) return bad('amount must be a number');
   const cents = toCents(amount);
   if (cents === undefined || cents <= 0n) return bad('amount must be greater than 0.00');
-  if (cents > BigInt(MAX_AMOUNT_CENTS)) return bad(`amount must be at most ${MAX_AMOUNT_CENTS / 100}`);
+  if (cents > BigInt(MAX_AMOUNT_CENTS))
+    return bad(`amount must be at most ${MAX_AMOUNT_CENTS / 100}`);
   return { ok: true, value: { correlationId: correlationId.toLowerCase(), cents: Number(cents) } };
 }

@@ -70,15 +70,31 @@ export const DEFAULT_POLICY: PolicyConfig = {
 
 const EWMA_WEIGHT = 0.2;
 
-export const INITIAL_OBSERVED: Observed = { consecutiveNotStored: 0, lastNotStoredAtMs: 0, lastStoredAtMs: 0, latencyEwmaMs: 0, inFlight: 0, lastSentAtMs: 0 };
+export const INITIAL_OBSERVED: Observed = {
+  consecutiveNotStored: 0,
+  lastNotStoredAtMs: 0,
+  lastStoredAtMs: 0,
+  latencyEwmaMs: 0,
+  inFlight: 0,
+  lastSentAtMs: 0,
+};
 
 /** The state after a payment's outcome on this processor (pure). */
-export function observe(o: Observed, outcome: PaymentOutcome, latencyMs: number, nowMs: number): Observed {
+export function observe(
+  o: Observed,
+  outcome: PaymentOutcome,
+  latencyMs: number,
+  nowMs: number,
+): Observed {
   if (outcome === 'stored' || outcome === 'already_stored') {
-    const ewma = o.lastStoredAtMs === 0 ? latencyMs : o.latencyEwmaMs + EWMA_WEIGHT * (latencyMs - o.latencyEwmaMs);
+    const ewma =
+      o.lastStoredAtMs === 0
+        ? latencyMs
+        : o.latencyEwmaMs + EWMA_WEIGHT * (latencyMs - o.latencyEwmaMs);
     return { ...o, consecutiveNotStored: 0, lastStoredAtMs: nowMs, latencyEwmaMs: ewma };
   }
-  if (outcome === 'not_stored') return { ...o, consecutiveNotStored: o.consecutiveNotStored + 1, lastNotStoredAtMs: nowMs };
+  if (outcome === 'not_stored')
+    return { ...o, consecutiveNotStored: o.consecutiveNotStored + 1, lastNotStoredAtMs: nowMs };
   return o; // unknown or rejected say nothing about the processor's health
 }
 
@@ -89,7 +105,8 @@ export function isDown(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boo
   // "healthy" reading after the last refused payment means the refusals are over.
   const healthSaysDown = fresh && h.failing && s.observed.lastStoredAtMs < h.atMs;
   const healthSaysUpSinceRefusals = fresh && !h.failing && h.atMs > s.observed.lastNotStoredAtMs;
-  const outcomesSayDown = s.observed.consecutiveNotStored >= cfg.downAfterConsecutive && !healthSaysUpSinceRefusals;
+  const outcomesSayDown =
+    s.observed.consecutiveNotStored >= cfg.downAfterConsecutive && !healthSaysUpSinceRefusals;
   return healthSaysDown || outcomesSayDown;
 }
 
@@ -102,19 +119,31 @@ export function isDown(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boo
  */
 export function mayProbe(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
   const o = s.observed;
-  return o.inFlight < cfg.maxProbesInFlight && nowMs - o.lastSentAtMs >= cfg.probeEveryMs && nowMs - o.lastNotStoredAtMs >= cfg.probeEveryMs;
+  return (
+    o.inFlight < cfg.maxProbesInFlight &&
+    nowMs - o.lastSentAtMs >= cfg.probeEveryMs &&
+    nowMs - o.lastNotStoredAtMs >= cfg.probeEveryMs
+  );
 }
 
 /** Expected latency: the larger of what the health endpoint promises and what we measured. */
 export function expectedLatencyMs(s: ProcessorState, nowMs: number, cfg: PolicyConfig): number {
-  const h = s.health !== undefined && nowMs - s.health.atMs <= cfg.healthFreshMs ? s.health.minResponseTimeMs : 0;
+  const h =
+    s.health !== undefined && nowMs - s.health.atMs <= cfg.healthFreshMs
+      ? s.health.minResponseTimeMs
+      : 0;
   return Math.max(h, s.observed.latencyEwmaMs);
 }
 
 export type Route = ProcessorName | 'hold';
 
 /** Where the oldest waiting payment (waiting `oldestWaitMs`) should go now. */
-export function route(nowMs: number, oldestWaitMs: number, st: Readonly<Record<ProcessorName, ProcessorState>>, cfg: PolicyConfig = DEFAULT_POLICY): Route {
+export function route(
+  nowMs: number,
+  oldestWaitMs: number,
+  st: Readonly<Record<ProcessorName, ProcessorState>>,
+  cfg: PolicyConfig = DEFAULT_POLICY,
+): Route {
   const d = st.default;
   const dDown = isDown(d, nowMs, cfg);
   if (!dDown && d.observed.inFlight < cfg.maxInFlight.default) return 'default';
@@ -123,6 +152,10 @@ export function route(nowMs: number, oldestWaitMs: number, st: Readonly<Record<P
   if (!dDown || oldestWaitMs < cfg.fallbackAfterWaitMs) return 'hold';
   const fDown = isDown(f, nowMs, cfg);
   if (fDown) return mayProbe(f, nowMs, cfg) ? 'fallback' : 'hold';
-  if (f.observed.inFlight < cfg.maxInFlight.fallback && expectedLatencyMs(f, nowMs, cfg) <= cfg.fallbackMaxLatencyMs) return 'fallback';
+  if (
+    f.observed.inFlight < cfg.maxInFlight.fallback &&
+    expectedLatencyMs(f, nowMs, cfg) <= cfg.fallbackMaxLatencyMs
+  )
+    return 'fallback';
   return 'hold';
 }

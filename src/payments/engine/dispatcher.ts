@@ -7,7 +7,19 @@
 // - starts are paced (a few per timer tick, a bounded rate) so draining a backlog never starves
 //   the API of CPU: a payment can wait, a POST /payments answer cannot.
 import { classifyLookup, classifyPayment } from '../core/outcome.js';
-import { DEFAULT_POLICY, INITIAL_OBSERVED, isDown, mayProbe, observe, PROCESSORS, route, type Health, type PolicyConfig, type ProcessorName, type ProcessorState } from '../core/policy.js';
+import {
+  DEFAULT_POLICY,
+  INITIAL_OBSERVED,
+  isDown,
+  mayProbe,
+  observe,
+  PROCESSORS,
+  route,
+  type Health,
+  type PolicyConfig,
+  type ProcessorName,
+  type ProcessorState,
+} from '../core/policy.js';
 import type { ProcessorClient } from '../processors/client.js';
 import type { PaymentRecords } from '../store/store.js';
 import type { Journal } from './journal.js';
@@ -34,7 +46,10 @@ export interface DispatcherStats {
 }
 
 export class Dispatcher {
-  private readonly state: Record<ProcessorName, ProcessorState> = { default: { observed: INITIAL_OBSERVED }, fallback: { observed: INITIAL_OBSERVED } };
+  private readonly state: Record<ProcessorName, ProcessorState> = {
+    default: { observed: INITIAL_OBSERVED },
+    fallback: { observed: INITIAL_OBSERVED },
+  };
   /** Payments whose outcome on a processor is unknown: retried only there. */
   private readonly pinned: Record<ProcessorName, Pending[]> = { default: [], fallback: [] };
   private readonly stored: Record<ProcessorName, number> = { default: 0, fallback: 0 };
@@ -68,7 +83,8 @@ export class Dispatcher {
    */
   adopt(p: Pending): void {
     if (p.unknownAt !== undefined) this.pinned[p.unknownAt].push(p);
-    else if (!this.queue.push(p, ADOPT_SLACK)) throw new Error(`queue over its capacity by ${ADOPT_SLACK}: the durable log read too much`);
+    else if (!this.queue.push(p, ADOPT_SLACK))
+      throw new Error(`queue over its capacity by ${ADOPT_SLACK}: the durable log read too much`);
     this.wake(true);
   }
 
@@ -85,7 +101,10 @@ export class Dispatcher {
     return {
       queued: this.queue.length,
       pinned: this.pinned.default.length + this.pinned.fallback.length,
-      inFlight: { default: this.state.default.observed.inFlight, fallback: this.state.fallback.observed.inFlight },
+      inFlight: {
+        default: this.state.default.observed.inFlight,
+        fallback: this.state.fallback.observed.inFlight,
+      },
       stored: { ...this.stored },
       rejected: this.rejected,
     };
@@ -111,7 +130,10 @@ export class Dispatcher {
   private setInFlight(name: ProcessorName, delta: number): void {
     const s = this.state[name];
     const sent = delta > 0 ? { lastSentAtMs: this.now() } : {};
-    this.state[name] = { ...s, observed: { ...s.observed, inFlight: s.observed.inFlight + delta, ...sent } };
+    this.state[name] = {
+      ...s,
+      observed: { ...s.observed, inFlight: s.observed.inFlight + delta, ...sent },
+    };
   }
 
   /** A pinned payment may go back to its processor when it is up, or as that processor's probe. */
@@ -128,7 +150,12 @@ export class Dispatcher {
     const now = this.now();
     if (now < this.journalDownUntilMs) return this.wake(false);
     for (const name of PROCESSORS) {
-      while (this.pinned[name].length > 0 && started < STARTS_PER_TICK && (this.pinned[name][0]!.notBeforeMs ?? 0) <= now && this.mayRetryPinned(name, now)) {
+      while (
+        this.pinned[name].length > 0 &&
+        started < STARTS_PER_TICK &&
+        (this.pinned[name][0]!.notBeforeMs ?? 0) <= now &&
+        this.mayRetryPinned(name, now)
+      ) {
         void this.attempt(this.pinned[name].shift()!, name);
         started++;
       }
@@ -189,7 +216,10 @@ export class Dispatcher {
     this.setInFlight(name, -1);
     const outcome = classifyPayment(reply);
     const s = this.state[name];
-    this.state[name] = { ...s, observed: observe(s.observed, outcome, this.now() - t0, this.now()) };
+    this.state[name] = {
+      ...s,
+      observed: observe(s.observed, outcome, this.now() - t0, this.now()),
+    };
     switch (outcome) {
       case 'stored':
         this.settle(p, name, requestedAt);
@@ -211,7 +241,9 @@ export class Dispatcher {
         break;
       case 'rejected':
         this.rejected++;
-        this.log(`processor ${name} rejected payment ${p.correlationId} as invalid (400); not retried`);
+        this.log(
+          `processor ${name} rejected payment ${p.correlationId} as invalid (400); not retried`,
+        );
         this.forget(p);
         break;
     }
@@ -228,11 +260,14 @@ export class Dispatcher {
 
   private settle(p: Pending, name: ProcessorName, requestedAt: string): void {
     this.stored[name]++;
-    this.records.record(name, p.correlationId, p.cents, Date.parse(requestedAt)).then(() => this.forget(p), (err: Error) => {
-      // The processor has it: the record must not be lost. Retry until the store answers.
-      this.log(`recording ${p.correlationId} failed (${err.message}); retrying`);
-      setTimeout(() => this.settle({ ...p }, name, requestedAt), RECORD_RETRY_MS).unref();
-      this.stored[name]--;
-    });
+    this.records.record(name, p.correlationId, p.cents, Date.parse(requestedAt)).then(
+      () => this.forget(p),
+      (err: Error) => {
+        // The processor has it: the record must not be lost. Retry until the store answers.
+        this.log(`recording ${p.correlationId} failed (${err.message}); retrying`);
+        setTimeout(() => this.settle({ ...p }, name, requestedAt), RECORD_RETRY_MS).unref();
+        this.stored[name]--;
+      },
+    );
   }
 }

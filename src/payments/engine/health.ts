@@ -120,13 +120,23 @@ export class HealthPoller {
     this.busy = true;
     try {
       const poller = await this.coordinator.isPoller(this.now());
-      if (poller !== this.poller) this.log(poller ? 'this instance now polls the health endpoints' : 'another instance polls the health endpoints');
+      if (poller !== this.poller)
+        this.log(
+          poller
+            ? 'this instance now polls the health endpoints'
+            : 'another instance polls the health endpoints',
+        );
       this.poller = poller;
       if (!poller) {
-        for (const [name, h] of await this.coordinator.pull()) if (h.atMs > this.seen[name]) this.heard(name, h);
+        for (const [name, h] of await this.coordinator.pull())
+          if (h.atMs > this.seen[name]) this.heard(name, h);
         return;
       }
-      if (this.now() - this.lastReadingAt < HEALTH_PERIOD_MS || !(await this.coordinator.claimWindow())) return;
+      if (
+        this.now() - this.lastReadingAt < HEALTH_PERIOD_MS ||
+        !(await this.coordinator.claimWindow())
+      )
+        return;
       this.lastReadingAt = this.now();
       await Promise.all(
         PROCESSORS.map(async (name) => {

@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BODY_BYTES } from '../core/payment.js';
 import { readBody, sendJson } from '../../http/respond.js';
 
-const EMPTY_SUMMARY = '{"default":{"totalRequests":0,"totalAmount":0.00},"fallback":{"totalRequests":0,"totalAmount":0.00}}';
+const EMPTY_SUMMARY =
+  '{"default":{"totalRequests":0,"totalAmount":0.00},"fallback":{"totalRequests":0,"totalAmount":0.00}}';
 
 export function createCannedPaymentsHandler() {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -21,7 +22,8 @@ export function createCannedPaymentsHandler() {
       return;
     }
     req.resume();
-    if (path === '/payments-summary' || path === '/internal/summary') return sendJson(res, 200, EMPTY_SUMMARY);
+    if (path === '/payments-summary' || path === '/internal/summary')
+      return sendJson(res, 200, EMPTY_SUMMARY);
     if (path === '/internal/ping') return sendJson(res, 200, '{"ok":true}');
     sendJson(res, 200, '{"message":"canned"}');
   };

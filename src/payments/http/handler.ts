@@ -51,7 +51,8 @@ export function createPaymentsHandler(o: PaymentsHandlerOptions) {
     const p = parsePaymentRequest(raw);
     if (!p.ok) return sendError(res, 400, p.error);
     if (o.durable === undefined) {
-      if (!o.dispatcher.accept(p.value.correlationId, p.value.cents)) return sendError(res, 503, 'backlog full, try again later');
+      if (!o.dispatcher.accept(p.value.correlationId, p.value.cents))
+        return sendError(res, 503, 'backlog full, try again later');
     } else {
       let added: boolean;
       try {
@@ -79,7 +80,12 @@ export function createPaymentsHandler(o: PaymentsHandlerOptions) {
     if (!includePeer) return sendJson(res, 200, summaryJson(s));
     if (o.peer !== undefined && !o.records.shared) {
       const theirs = await o.peer.summary(url.search);
-      if (theirs === undefined) return sendError(res, 503, 'the other instance did not answer; the summary would be partial');
+      if (theirs === undefined)
+        return sendError(
+          res,
+          503,
+          'the other instance did not answer; the summary would be partial',
+        );
       s = addSummaries(s, theirs);
     }
     sendJson(res, 200, renderSummary(s));
@@ -90,14 +96,19 @@ export function createPaymentsHandler(o: PaymentsHandlerOptions) {
     // A shared store is purged once, by whoever got the request; the peer drops its queue only.
     if (includePeer || !o.records.shared) await o.records.purge();
     if (includePeer) await o.durable?.purge();
-    if (includePeer && o.peer !== undefined && !(await o.peer.purge())) log('purge: the other instance did not answer');
+    if (includePeer && o.peer !== undefined && !(await o.peer.purge()))
+      log('purge: the other instance did not answer');
     sendJson(res, 200, '{"message":"purged"}');
   }
 
   async function peerHealth(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const b = JSON.parse(await readBody(req, MAX_BODY_BYTES)) as { name?: unknown; health?: Health };
-      if ((b.name === 'default' || b.name === 'fallback') && b.health !== undefined) o.onPeerHealth?.(b.name, b.health);
+      const b = JSON.parse(await readBody(req, MAX_BODY_BYTES)) as {
+        name?: unknown;
+        health?: Health;
+      };
+      if ((b.name === 'default' || b.name === 'fallback') && b.health !== undefined)
+        o.onPeerHealth?.(b.name, b.health);
       res.writeHead(204).end();
     } catch {
       sendError(res, 400, 'bad health message');

@@ -10,12 +10,26 @@ export class Peer {
   private readonly client: Client;
 
   constructor(readonly socketPath: string) {
-    this.client = new Client('http://peer', { socketPath, connect: { timeout: PEER_TIMEOUT_MS }, headersTimeout: PEER_TIMEOUT_MS, bodyTimeout: PEER_TIMEOUT_MS, pipelining: 1 });
+    this.client = new Client('http://peer', {
+      socketPath,
+      connect: { timeout: PEER_TIMEOUT_MS },
+      headersTimeout: PEER_TIMEOUT_MS,
+      bodyTimeout: PEER_TIMEOUT_MS,
+      pipelining: 1,
+    });
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; text: string } | undefined> {
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: string,
+  ): Promise<{ status: number; text: string } | undefined> {
     try {
-      const r = await this.client.request({ method, path, ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }) });
+      const r = await this.client.request({
+        method,
+        path,
+        ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
+      });
       return { status: r.statusCode, text: await r.body.text() };
     } catch {
       return undefined;

@@ -21,10 +21,17 @@ const HEALTH_TIMEOUT_MS = 2_000;
 const CONNECT_TIMEOUT_MS = 1_000;
 
 function failure(err: unknown): Reply {
-  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) return { kind: 'timeout' };
+  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError)
+    return { kind: 'timeout' };
   const code = (err as { code?: string }).code;
   // Refused or unreachable before anything was written: the request never reached the processor.
-  if (code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'EHOSTUNREACH') return { kind: 'connection', sent: false };
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOENT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'EHOSTUNREACH'
+  )
+    return { kind: 'connection', sent: false };
   return { kind: 'connection', sent: true };
 }
 
@@ -32,7 +39,12 @@ export class ProcessorClient {
   private readonly pool: Pool;
 
   constructor(readonly o: ProcessorClientOptions) {
-    this.pool = new Pool(o.url, { connections: o.connections, pipelining: 1, connectTimeout: CONNECT_TIMEOUT_MS, keepAliveTimeout: 30_000 });
+    this.pool = new Pool(o.url, {
+      connections: o.connections,
+      pipelining: 1,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      keepAliveTimeout: 30_000,
+    });
   }
 
   get name(): ProcessorName {
@@ -60,7 +72,12 @@ export class ProcessorClient {
   /** GET /payments/{id}: whether the processor stored it (not delayed, not failure-mode bound). */
   async lookup(correlationId: string): Promise<Reply> {
     try {
-      const r = await this.pool.request({ method: 'GET', path: `/payments/${correlationId}`, headersTimeout: HEALTH_TIMEOUT_MS, bodyTimeout: HEALTH_TIMEOUT_MS });
+      const r = await this.pool.request({
+        method: 'GET',
+        path: `/payments/${correlationId}`,
+        headersTimeout: HEALTH_TIMEOUT_MS,
+        bodyTimeout: HEALTH_TIMEOUT_MS,
+      });
       await r.body.dump();
       return { kind: 'answer', status: r.statusCode };
     } catch (err) {
@@ -71,7 +88,12 @@ export class ProcessorClient {
   /** GET /payments/service-health; undefined when it cannot be read (429, down, garbage). */
   async health(nowMs: () => number): Promise<Health | undefined> {
     try {
-      const r = await this.pool.request({ method: 'GET', path: '/payments/service-health', headersTimeout: HEALTH_TIMEOUT_MS, bodyTimeout: HEALTH_TIMEOUT_MS });
+      const r = await this.pool.request({
+        method: 'GET',
+        path: '/payments/service-health',
+        headersTimeout: HEALTH_TIMEOUT_MS,
+        bodyTimeout: HEALTH_TIMEOUT_MS,
+      });
       const text = await r.body.text();
       if (r.statusCode !== 200) return undefined;
       const j = JSON.parse(text) as { failing?: unknown; minResponseTime?: unknown };

@@ -57,19 +57,42 @@ type Entry = [id: string, fields: string[] | null];
 
 /** The scripts, run by hash (EVALSHA) once defined on a connection. */
 interface DurableCommands {
-  noteIfMine(stream: string, attempts: string, group: string, consumer: string, id: string, correlationId: string, attempt: string): Promise<number>;
+  noteIfMine(
+    stream: string,
+    attempts: string,
+    group: string,
+    consumer: string,
+    id: string,
+    correlationId: string,
+    attempt: string,
+  ): Promise<number>;
   /** XACK + XDEL + HDEL in one call (each call costs the API more CPU than Redis). */
-  settle(stream: string, attempts: string, group: string, id: string, correlationId: string): Promise<number>;
+  settle(
+    stream: string,
+    attempts: string,
+    group: string,
+    id: string,
+    correlationId: string,
+  ): Promise<number>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Turns a stream entry (and its noted attempt, if any) into a payment for the local queue. */
-export function toPending(id: string, field: string, attempt: string | null | undefined): Pending | undefined {
+export function toPending(
+  id: string,
+  field: string,
+  attempt: string | null | undefined,
+): Pending | undefined {
   const sep = field.lastIndexOf(':');
   const cents = Number(field.slice(sep + 1));
   if (sep <= 0 || !Number.isSafeInteger(cents) || cents <= 0) return undefined;
-  const p: Pending = { correlationId: field.slice(0, sep), cents, acceptedAtMs: Number(id.slice(0, id.indexOf('-'))), journalId: id };
+  const p: Pending = {
+    correlationId: field.slice(0, sep),
+    cents,
+    acceptedAtMs: Number(id.slice(0, id.indexOf('-'))),
+    journalId: id,
+  };
   if (attempt) {
     const bar = attempt.indexOf('|');
     const at = attempt.slice(0, bar);
@@ -125,7 +148,13 @@ export class DurableLog implements Journal {
     this.sink = sink;
     await this.ensureGroup();
     await this.beat();
-    this.heartbeat = setInterval(() => void this.beat().then(() => this.reap()).catch(() => {}), HEARTBEAT_MS);
+    this.heartbeat = setInterval(
+      () =>
+        void this.beat()
+          .then(() => this.reap())
+          .catch(() => {}),
+      HEARTBEAT_MS,
+    );
     this.heartbeat.unref();
     void this.readLoop();
   }
@@ -147,7 +176,10 @@ export class DurableLog implements Journal {
     const now = Date.now();
     if (now - this.lengthReadAt >= LENGTH_CHECK_MS) {
       this.lengthReadAt = now;
-      void this.redis.xlen(STREAM_KEY).then((n) => (this.length = n), () => {});
+      void this.redis.xlen(STREAM_KEY).then(
+        (n) => (this.length = n),
+        () => {},
+      );
     }
     // Between two reads the log can pass its capacity by what arrives in LENGTH_CHECK_MS.
     if (this.length >= DURABLE_CAPACITY) return false;
@@ -157,7 +189,17 @@ export class DurableLog implements Journal {
 
   async beforeSend(p: Pending, processor: ProcessorName, requestedAt: string): Promise<boolean> {
     if (p.journalId === undefined) return true;
-    return (await this.redis.noteIfMine(STREAM_KEY, ATTEMPTS_KEY, GROUP, this.o.consumer, p.journalId, p.correlationId, `${processor}|${requestedAt}`)) === 1;
+    return (
+      (await this.redis.noteIfMine(
+        STREAM_KEY,
+        ATTEMPTS_KEY,
+        GROUP,
+        this.o.consumer,
+        p.journalId,
+        p.correlationId,
+        `${processor}|${requestedAt}`,
+      )) === 1
+    );
   }
 
   async settled(p: Pending): Promise<void> {
@@ -186,7 +228,12 @@ export class DurableLog implements Journal {
     const gone = entries.filter((e) => e[1] === null).map((e) => e[0]);
     if (gone.length > 0) await this.redis.xack(STREAM_KEY, GROUP, ...gone); // deleted by a purge
     if (live.length === 0) return 0;
-    const attempts = withAttempts ? await this.redis.hmget(ATTEMPTS_KEY, ...live.map(([, f]) => f[1]!.slice(0, f[1]!.lastIndexOf(':')))) : [];
+    const attempts = withAttempts
+      ? await this.redis.hmget(
+          ATTEMPTS_KEY,
+          ...live.map(([, f]) => f[1]!.slice(0, f[1]!.lastIndexOf(':'))),
+        )
+      : [];
     for (const [i, [id, f]] of live.entries()) {
       const p = toPending(id, f[1]!, attempts[i]);
       if (p === undefined) {
@@ -210,10 +257,21 @@ export class DurableLog implements Journal {
       }
       let reply: [string, Entry[]][] | null;
       try {
-        reply = (await this.reader.call('XREADGROUP', 'GROUP', GROUP, this.o.consumer, 'COUNT', room, 'STREAMS', STREAM_KEY, cursor)) as [string, Entry[]][] | null;
+        reply = (await this.reader.call(
+          'XREADGROUP',
+          'GROUP',
+          GROUP,
+          this.o.consumer,
+          'COUNT',
+          room,
+          'STREAMS',
+          STREAM_KEY,
+          cursor,
+        )) as [string, Entry[]][] | null;
       } catch (err) {
         if (this.closed) return;
-        if (String((err as Error).message).includes('NOGROUP')) await this.ensureGroup().catch(() => {});
+        if (String((err as Error).message).includes('NOGROUP'))
+          await this.ensureGroup().catch(() => {});
         else this.o.log(`durable log: read failed (${(err as Error).message}); retrying`);
         await sleep(READ_RETRY_MS);
         continue;
@@ -242,7 +300,9 @@ export class DurableLog implements Journal {
     if (this.reaping || this.closed) return;
     this.reaping = true;
     try {
-      const consumers = (await this.redis.call('XINFO', 'CONSUMERS', STREAM_KEY, GROUP)) as (string | number)[][];
+      const consumers = (await this.redis.call('XINFO', 'CONSUMERS', STREAM_KEY, GROUP)) as (
+        string | number
+      )[][];
       for (const c of consumers) {
         const info = new Map<string, string | number>();
         for (let i = 0; i + 1 < c.length; i += 2) info.set(String(c[i]), c[i + 1]!);
@@ -252,11 +312,15 @@ export class DurableLog implements Journal {
           await this.redis.xgroup('DELCONSUMER', STREAM_KEY, GROUP, name);
           continue;
         }
-        if ((await this.redis.set(claimKey(name), this.o.consumer, 'PX', ALIVE_TTL_MS, 'NX')) !== 'OK') continue;
+        if (
+          (await this.redis.set(claimKey(name), this.o.consumer, 'PX', ALIVE_TTL_MS, 'NX')) !== 'OK'
+        )
+          continue;
         await this.claimFrom(name);
       }
     } catch (err) {
-      if (!this.closed) this.o.log(`durable log: take-over check failed (${(err as Error).message})`);
+      if (!this.closed)
+        this.o.log(`durable log: take-over check failed (${(err as Error).message})`);
     } finally {
       this.reaping = false;
     }
@@ -267,9 +331,24 @@ export class DurableLog implements Journal {
     for (;;) {
       const room = Math.min(this.o.room(), READ_BATCH);
       if (room <= 0) break;
-      const pending = (await this.redis.call('XPENDING', STREAM_KEY, GROUP, '-', '+', room, dead)) as [string, string, number, number][];
+      const pending = (await this.redis.call(
+        'XPENDING',
+        STREAM_KEY,
+        GROUP,
+        '-',
+        '+',
+        room,
+        dead,
+      )) as [string, string, number, number][];
       if (pending.length === 0) break;
-      const entries = (await this.redis.call('XCLAIM', STREAM_KEY, GROUP, this.o.consumer, 0, ...pending.map((e) => e[0]))) as Entry[];
+      const entries = (await this.redis.call(
+        'XCLAIM',
+        STREAM_KEY,
+        GROUP,
+        this.o.consumer,
+        0,
+        ...pending.map((e) => e[0]),
+      )) as Entry[];
       total += await this.deliver(entries, true);
       // Ids whose entries were deleted are dropped from the PEL by XCLAIM itself.
       if (pending.length < room) break;

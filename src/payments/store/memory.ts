@@ -7,15 +7,27 @@ import type { PaymentRecords, Summary } from './store.js';
 
 export class MemoryRecords implements PaymentRecords {
   readonly shared = false;
-  private readonly ledgers: Record<ProcessorName, PaymentLedger> = { default: new PaymentLedger(), fallback: new PaymentLedger() };
+  private readonly ledgers: Record<ProcessorName, PaymentLedger> = {
+    default: new PaymentLedger(),
+    fallback: new PaymentLedger(),
+  };
 
-  async record(processor: ProcessorName, correlationId: string, cents: number, requestedAtMs: number): Promise<void> {
+  async record(
+    processor: ProcessorName,
+    correlationId: string,
+    cents: number,
+    requestedAtMs: number,
+  ): Promise<void> {
     const r = this.ledgers[processor].add(correlationId, cents, requestedAtMs);
-    if (r === 'full') throw new Error(`memory store full (${this.ledgers[processor].maxPayments} payments)`);
+    if (r === 'full')
+      throw new Error(`memory store full (${this.ledgers[processor].maxPayments} payments)`);
   }
 
   async summary(fromMs?: number, toMs?: number): Promise<Summary> {
-    return { default: this.ledgers.default.summary(fromMs, toMs), fallback: this.ledgers.fallback.summary(fromMs, toMs) };
+    return {
+      default: this.ledgers.default.summary(fromMs, toMs),
+      fallback: this.ledgers.fallback.summary(fromMs, toMs),
+    };
   }
 
   async purge(): Promise<void> {

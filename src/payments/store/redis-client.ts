@@ -24,13 +24,20 @@ export function openRedis(t: RedisTarget): Redis {
 /** Redis may start after the instance (compose's depends_on only orders the starts). */
 export const REDIS_READY_TIMEOUT_MS = 15_000;
 
-export async function waitForRedis(redis: Redis, where: string, timeoutMs = REDIS_READY_TIMEOUT_MS): Promise<void> {
+export async function waitForRedis(
+  redis: Redis,
+  where: string,
+  timeoutMs = REDIS_READY_TIMEOUT_MS,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       if ((await redis.ping()) === 'PONG') return;
     } catch (err) {
-      if (Date.now() >= deadline) throw new Error(`Redis at ${where} did not answer within ${timeoutMs} ms (${(err as Error).message})`);
+      if (Date.now() >= deadline)
+        throw new Error(
+          `Redis at ${where} did not answer within ${timeoutMs} ms (${(err as Error).message})`,
+        );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -12,7 +12,11 @@ import { HEALTH_PERIOD_MS, type HealthCoordinator } from '../engine/health.js';
 export const LEADER_LOCK_TTL_MS = 4_000;
 const READING_TTL_MS = 60_000;
 
-const KEYS = { lock: 'health:poller', window: 'health:window', reading: (n: ProcessorName) => `health:reading:${n}` } as const;
+const KEYS = {
+  lock: 'health:poller',
+  window: 'health:window',
+  reading: (n: ProcessorName) => `health:reading:${n}`,
+} as const;
 
 // Takes the lock if free, renews it if ours; 1 when we hold it afterwards.
 const HOLD_LOCK = `

@@ -5,7 +5,10 @@ import type { Redis } from 'ioredis';
 import type { ProcessorName } from '../core/policy.js';
 import type { PaymentRecords, Summary, Totals } from './store.js';
 
-const KEY: Record<ProcessorName, string> = { default: 'payments:default', fallback: 'payments:fallback' };
+const KEY: Record<ProcessorName, string> = {
+  default: 'payments:default',
+  fallback: 'payments:fallback',
+};
 
 export class RedisRecords implements PaymentRecords {
   readonly shared = true;
@@ -13,12 +16,21 @@ export class RedisRecords implements PaymentRecords {
   /** The connection is the instance's; it closes it. */
   constructor(private readonly redis: Redis) {}
 
-  async record(processor: ProcessorName, correlationId: string, cents: number, requestedAtMs: number): Promise<void> {
+  async record(
+    processor: ProcessorName,
+    correlationId: string,
+    cents: number,
+    requestedAtMs: number,
+  ): Promise<void> {
     await this.redis.zadd(KEY[processor], 'NX', requestedAtMs, `${correlationId}:${cents}`);
   }
 
   private async totals(processor: ProcessorName, fromMs?: number, toMs?: number): Promise<Totals> {
-    const members = await this.redis.zrangebyscore(KEY[processor], fromMs ?? '-inf', toMs ?? '+inf');
+    const members = await this.redis.zrangebyscore(
+      KEY[processor],
+      fromMs ?? '-inf',
+      toMs ?? '+inf',
+    );
     let cents = 0;
     for (const m of members) cents += Number(m.slice(m.lastIndexOf(':') + 1));
     return { count: members.length, cents };
@@ -26,8 +38,12 @@ export class RedisRecords implements PaymentRecords {
 
   async summary(fromMs?: number, toMs?: number): Promise<Summary> {
     // A missing bound means every payment, as the contract says.
-    const [f, t] = fromMs === undefined || toMs === undefined ? [undefined, undefined] : [fromMs, toMs];
-    const [d, fb] = await Promise.all([this.totals('default', f, t), this.totals('fallback', f, t)]);
+    const [f, t] =
+      fromMs === undefined || toMs === undefined ? [undefined, undefined] : [fromMs, toMs];
+    const [d, fb] = await Promise.all([
+      this.totals('default', f, t),
+      this.totals('fallback', f, t),
+    ]);
     return { default: d, fallback: fb };
   }
 

@@ -11,7 +11,8 @@ export interface PaymentRequest {
   readonly at: number;
 }
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -30,13 +31,19 @@ export function parsePayment(raw: string): Parsed<PaymentRequest> {
   const parsed = parseJsonObject(raw);
   if (!parsed.ok) return parsed;
   const { correlationId, amount, requestedAt } = parsed.value;
-  if (typeof correlationId !== 'string' || !UUID.test(correlationId)) return bad('correlationId must be a UUID');
+  if (typeof correlationId !== 'string' || !UUID.test(correlationId))
+    return bad('correlationId must be a UUID');
   if (typeof amount !== 'number') return bad('amount must be a number');
   const cents = toCents(amount);
   if (cents === undefined || cents < 0n) return bad('amount must be a non-negative decimal');
-  if (cents > BigInt(MAX_AMOUNT_CENTS)) return bad(`amount above the simulator's maximum of ${MAX_AMOUNT_CENTS / 100}`);
-  if (typeof requestedAt !== 'string') return bad('requestedAt must be an ISO-8601 date-time string');
+  if (cents > BigInt(MAX_AMOUNT_CENTS))
+    return bad(`amount above the simulator's maximum of ${MAX_AMOUNT_CENTS / 100}`);
+  if (typeof requestedAt !== 'string')
+    return bad('requestedAt must be an ISO-8601 date-time string');
   const at = parseInstant(requestedAt);
   if (at === undefined) return bad('requestedAt must be an ISO-8601 date-time string');
-  return { ok: true, value: { correlationId: correlationId.toLowerCase(), cents: Number(cents), at } };
+  return {
+    ok: true,
+    value: { correlationId: correlationId.toLowerCase(), cents: Number(cents), at },
+  };
 }

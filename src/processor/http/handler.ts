@@ -3,7 +3,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PaymentLedger } from '../../shared/payment-ledger.js';
 import { ConcurrencyLimiter, FixedWindowLimiter } from '../core/limiters.js';
-import { formatCents, formatCentsTimes, formatRatio, type DecimalRatio } from '../../shared/money.js';
+import {
+  formatCents,
+  formatCentsTimes,
+  formatRatio,
+  type DecimalRatio,
+} from '../../shared/money.js';
 import { MAX_BODY_BYTES, parseInstant, parsePayment, UUID } from '../core/payment.js';
 import { BodyTooLarge, readBody, sendJson } from '../../http/respond.js';
 
@@ -38,13 +43,20 @@ function safeDecode(s: string): string {
   }
 }
 
-const message = (res: ServerResponse, status: number, text: string) => sendJson(res, status, JSON.stringify({ message: text }));
+const message = (res: ServerResponse, status: number, text: string) =>
+  sendJson(res, status, JSON.stringify({ message: text }));
 
 export interface Processor {
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   readonly ledger: PaymentLedger;
   /** Requests in progress and waiting, and health-check calls answered / refused (429). */
-  stats(): { inProgress: number; queued: number; healthQueued: number; healthAnswered: number; healthRefused: number };
+  stats(): {
+    inProgress: number;
+    queued: number;
+    healthQueued: number;
+    healthAnswered: number;
+    healthRefused: number;
+  };
   close(): void;
 }
 
@@ -67,12 +79,16 @@ export function createProcessor(config: ProcessorConfig): Processor {
     }
   }
 
-  async function jsonBody(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown> | undefined> {
+  async function jsonBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<Record<string, unknown> | undefined> {
     const raw = await body(req, res);
     if (raw === undefined) return undefined;
     try {
       const v: unknown = JSON.parse(raw);
-      if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+      if (typeof v === 'object' && v !== null && !Array.isArray(v))
+        return v as Record<string, unknown>;
     } catch {
       // answered below
     }
@@ -99,8 +115,13 @@ export function createProcessor(config: ProcessorConfig): Processor {
           const p = parsed.value;
           const r = ledger.add(p.correlationId, p.cents, p.at);
           if (r === 'stored') return sendJson(res, 200, OK_BODY);
-          if (r === 'duplicate') return message(res, 422, `CorrelationId already exists: ${p.correlationId}`);
-          return message(res, 507, `the simulator stores at most ${ledger.maxPayments} payments; purge it`);
+          if (r === 'duplicate')
+            return message(res, 422, `CorrelationId already exists: ${p.correlationId}`);
+          return message(
+            res,
+            507,
+            `the simulator stores at most ${ledger.maxPayments} payments; purge it`,
+          );
         };
         if (delayMs > 0) setTimeout(finish, delayMs);
         else finish();
@@ -118,7 +139,11 @@ export function createProcessor(config: ProcessorConfig): Processor {
       if (!UUID.test(id)) return message(res, 404, 'payment not found');
       const p = ledger.get(id.toLowerCase());
       if (p === undefined) return message(res, 404, 'payment not found');
-      sendJson(res, 200, `{"correlationId":"${id.toLowerCase()}","amount":${formatCents(BigInt(p.cents))},"requestedAt":"${new Date(p.at).toISOString()}"}`);
+      sendJson(
+        res,
+        200,
+        `{"correlationId":"${id.toLowerCase()}","amount":${formatCents(BigInt(p.cents))},"requestedAt":"${new Date(p.at).toISOString()}"}`,
+      );
     });
     if (!admitted) message(res, 429, 'too many requests in progress');
   }
@@ -144,7 +169,8 @@ export function createProcessor(config: ProcessorConfig): Processor {
     const toText = query.get('to');
     const from = fromText ? parseInstant(fromText) : undefined;
     const to = toText ? parseInstant(toText) : undefined;
-    if ((fromText && from === undefined) || (toText && to === undefined)) return message(res, 400, 'from and to must be ISO-8601 date-times');
+    if ((fromText && from === undefined) || (toText && to === undefined))
+      return message(res, 400, 'from and to must be ISO-8601 date-times');
     const t = ledger.summary(from, to);
     const cents = BigInt(t.cents);
     sendJson(
@@ -158,12 +184,14 @@ export function createProcessor(config: ProcessorConfig): Processor {
     const b = await jsonBody(req, res);
     if (b === undefined) return;
     if (what === 'token') {
-      if (typeof b.token !== 'string' || b.token.length === 0) return message(res, 400, 'token must be a non-empty string');
+      if (typeof b.token !== 'string' || b.token.length === 0)
+        return message(res, 400, 'token must be a non-empty string');
       settings.token = b.token;
       res.writeHead(204).end();
     } else if (what === 'delay') {
       const d = b.delay;
-      if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > MAX_DELAY_MS) return message(res, 400, `delay must be an integer from 0 to ${MAX_DELAY_MS}`);
+      if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > MAX_DELAY_MS)
+        return message(res, 400, `delay must be an integer from 0 to ${MAX_DELAY_MS}`);
       const was = settings.delayMs;
       settings.delayMs = d;
       sendJson(res, 200, `{"config":"delay","was":${was},"is":${d}}`);
@@ -175,7 +203,12 @@ export function createProcessor(config: ProcessorConfig): Processor {
     } else message(res, 404, 'not found');
   }
 
-  function admin(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
+  function admin(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ): void {
     if (req.headers['x-rinha-token'] !== settings.token) {
       req.resume();
       return message(res, 401, 'missing or invalid X-Rinha-Token');
@@ -186,7 +219,8 @@ export function createProcessor(config: ProcessorConfig): Processor {
       ledger.purge();
       return message(res, 200, 'All payments purged.');
     }
-    if (path.startsWith('/admin/configurations/') && req.method === 'PUT') return void configure(req, res, path.slice('/admin/configurations/'.length));
+    if (path.startsWith('/admin/configurations/') && req.method === 'PUT')
+      return void configure(req, res, path.slice('/admin/configurations/'.length));
     req.resume();
     message(res, 404, 'not found');
   }
@@ -197,8 +231,10 @@ export function createProcessor(config: ProcessorConfig): Processor {
     const path = q === -1 ? url : url.slice(0, q);
     if (path === '/payments' && req.method === 'POST') return postPayment(req, res);
     if (path === '/payments/service-health' && req.method === 'GET') return serviceHealth(res);
-    if (path.startsWith(PAYMENTS_PREFIX) && req.method === 'GET') return getPayment(req, res, safeDecode(path.slice(PAYMENTS_PREFIX.length)));
-    if (path.startsWith('/admin/')) return admin(req, res, path, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+    if (path.startsWith(PAYMENTS_PREFIX) && req.method === 'GET')
+      return getPayment(req, res, safeDecode(path.slice(PAYMENTS_PREFIX.length)));
+    if (path.startsWith('/admin/'))
+      return admin(req, res, path, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
     req.resume();
     message(res, 404, 'not found');
   };
@@ -206,7 +242,13 @@ export function createProcessor(config: ProcessorConfig): Processor {
   return {
     handler,
     ledger,
-    stats: () => ({ inProgress: limiter.inProgress, queued: limiter.queued, healthQueued: health.queued, healthAnswered, healthRefused }),
+    stats: () => ({
+      inProgress: limiter.inProgress,
+      queued: limiter.queued,
+      healthQueued: health.queued,
+      healthAnswered,
+      healthRefused,
+    }),
     close: () => health.close(),
   };
 }
