@@ -16,6 +16,7 @@ interface ServeOptions {
   defaultUrl: string;
   fallbackUrl: string;
   peerSocket?: string;
+  privateSocket?: string;
   redisSocket?: string;
   durable?: boolean;
   instanceName?: string;
@@ -50,7 +51,13 @@ export function registerServe(program: Command): void {
         .env('PROCESSOR_FALLBACK_URL'),
     )
     .addOption(
-      new Option('--peer-socket <path>', "2025: the other instance's socket").env(
+      new Option(
+        '--private-socket <path>',
+        "2025: this instance's private socket (only the other instance talks to it)",
+      ).env('RINHA_PRIVATE_SOCKET'),
+    )
+    .addOption(
+      new Option('--peer-socket <path>', "2025: the other instance's private socket").env(
         'RINHA_PEER_SOCKET',
       ),
     )
@@ -131,7 +138,7 @@ export function registerServe(program: Command): void {
           ? { socket: o.socket }
           : { port: o.port ?? 8080, host: process.env.RINHA_HOST ?? '127.0.0.1' };
       if (system === '2025' && o.canned) {
-        const p = await startCannedPaymentsInstance(target);
+        const p = await startCannedPaymentsInstance(target, o.privateSocket);
         console.error(
           `payments instance ${process.pid} listening on ${describeTarget(target)} (canned responses)`,
         );
@@ -146,6 +153,7 @@ export function registerServe(program: Command): void {
           processors: { default: o.defaultUrl, fallback: o.fallbackUrl },
           role: o.role,
           ...(o.peerSocket === undefined ? {} : { peerSocket: o.peerSocket }),
+          ...(o.privateSocket === undefined ? {} : { privateSocket: o.privateSocket }),
           ...(o.redisSocket === undefined ? {} : { redisSocket: o.redisSocket }),
           ...(o.durable ? { durable: true } : {}),
           ...(o.instanceName === undefined ? {} : { name: o.instanceName }),

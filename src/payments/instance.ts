@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
-import { closeServer, listen, type ListenTarget } from '../http/listen.js';
+import { closeServer, listen, PRIVATE_SOCKET_MODE, type ListenTarget } from '../http/listen.js';
 import { DEFAULT_POLICY, type PolicyConfig, type ProcessorName } from './core/policy.js';
 import { Dispatcher } from './engine/dispatcher.js';
 import {
@@ -13,9 +13,10 @@ import {
   type Role,
 } from './engine/health.js';
 import { PaymentQueue } from './engine/queue.js';
-import { createCannedPaymentsHandler } from './http/canned.js';
-import { createPaymentsHandler } from './http/handler.js';
+import { createCannedPrivateRoute, createCannedPublicRoute } from './http/canned.js';
 import { Peer } from './http/peer.js';
+import { createPrivateRoute } from './http/private.js';
+import { createPublicRoute } from './http/public.js';
 import { DEFAULT_PAYMENT_TIMEOUT_MS, ProcessorClient } from './processors/client.js';
 import { DurableLog, READ_BATCH } from './store/durable-log.js';
 import { MemoryRecords } from './store/memory.js';
@@ -25,9 +26,12 @@ import { RedisElection } from './store/redis-election.js';
 import type { PaymentRecords } from './store/store.js';
 
 export interface PaymentsInstanceOptions {
+  /** The public listener (the balancer's upstream). */
   readonly listen: ListenTarget;
+  /** This instance's private socket: only the other instance talks to it (http/private.ts). */
+  readonly privateSocket?: string;
   readonly processors: Readonly<Record<ProcessorName, string>>;
-  /** The other instance's socket (summary merge, purge, health sharing, fail-over). */
+  /** The other instance's private socket (summary merge, purge, health sharing, fail-over). */
   readonly peerSocket?: string;
   /** Without Redis: whether this instance polls the health endpoints (primary) or stands by. */
   readonly role: Role;
@@ -45,9 +49,23 @@ export interface PaymentsInstanceOptions {
 /** The canned floor: no queue, no processors, fixed answers (see http/canned.ts). */
 export async function startCannedPaymentsInstance(
   target: ListenTarget,
+  privateSocket?: string,
 ): Promise<{ server: Server; close(): Promise<void> }> {
-  const server = await listen(createCannedPaymentsHandler(), target);
-  return { server, close: () => closeServer(server) };
+  const server = await listen(createCannedPublicRoute(), target);
+  const inner =
+    privateSocket === undefined
+      ? undefined
+      : await listen(createCannedPrivateRoute(), {
+          socket: privateSocket,
+          mode: PRIVATE_SOCKET_MODE,
+        });
+  return {
+    server,
+    close: async () => {
+      await closeServer(server);
+      if (inner) await closeServer(inner);
+    },
+  };
 }
 
 export interface RunningPayments {
@@ -95,19 +113,33 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
     redis === undefined ? new PeerCoordinator(o.role, peer, Date.now()) : undefined;
   const coordinator: HealthCoordinator = peerCoordinator ?? new RedisElection(redis!, name);
   const poller = new HealthPoller(coordinator, clients, (n, h) => dispatcher.setHealth(n, h), log);
+  // The private socket first: the peer may ask for our summary as soon as we are public.
+  const inner =
+    o.privateSocket === undefined
+      ? undefined
+      : await listen(
+          createPrivateRoute({
+            dispatcher,
+            records,
+            onPeerHealth: (n, h) => {
+              peerCoordinator?.heardFromPeer(Date.now());
+              poller.heard(n, h);
+            },
+            log,
+          }),
+          { socket: o.privateSocket, mode: PRIVATE_SOCKET_MODE },
+          { log },
+        );
   const server = await listen(
-    createPaymentsHandler({
+    createPublicRoute({
       dispatcher,
       records,
       ...(durable ? { durable } : {}),
       ...(peer ? { peer } : {}),
-      onPeerHealth: (n, h) => {
-        peerCoordinator?.heardFromPeer(Date.now());
-        poller.heard(n, h);
-      },
       log,
     }),
     o.listen,
+    { log },
   );
   await durable?.start((p) => dispatcher.adopt(p));
   poller.start();
@@ -120,6 +152,7 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
       await poller.stop();
       dispatcher.close();
       await closeServer(server);
+      if (inner !== undefined) await closeServer(inner);
       await durable?.close();
       await Promise.all([
         clients.default.close(),

@@ -1,6 +1,6 @@
 // `rinha up 2025`: the processors (the two simulators on 8001/8002, or external ones given by
 // URL), two API instances on unix sockets that know each other, and the load balancer on 9999.
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -159,6 +159,10 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       redisSocket = sock;
     }
     const sockets = PAYMENTS_APIS.map((name) => path.join(tmp, `${name}.sock`));
+    // The instances' private sockets live where the balancer cannot reach them.
+    const privateDir = path.join(tmp, 'private');
+    mkdirSync(privateDir, { mode: 0o700 });
+    const privateSockets = PAYMENTS_APIS.map((name) => path.join(privateDir, `${name}.sock`));
     for (const [i, name] of PAYMENTS_APIS.entries()) {
       const limits = service(topology, name).limits;
       const api = stack.launch(
@@ -173,8 +177,10 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
             '2025',
             '--socket',
             sockets[i]!,
+            '--private-socket',
+            privateSockets[i]!,
             '--peer-socket',
-            sockets[1 - i]!,
+            privateSockets[1 - i]!,
             '--role',
             i === 0 ? 'primary' : 'secondary',
             '--default-url',
@@ -196,7 +202,8 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       );
       await wait(
         name,
-        async () => (await httpStatus({ socketPath: sockets[i]! }, '/internal/ping')) === 200,
+        async () =>
+          (await httpStatus({ socketPath: privateSockets[i]! }, '/internal/ping')) === 200,
         api,
       );
     }

@@ -19,6 +19,16 @@ export interface NginxOptions {
   readonly user?: string;
 }
 
+/** nginx's limits, the same for both systems (bodies ≤ 4 KiB are read by the APIs). */
+export const NGINX_LIMITS = {
+  maxBody: '16k',
+  largeHeaderBuffer: '8k',
+  clientTimeout: '10s',
+  keepaliveTimeout: '75s',
+  upstreamConnectTimeout: '2s',
+  upstreamReadTimeout: '30s',
+} as const;
+
 export function renderNginxConf(o: NginxOptions): string {
   if (!(Number.isInteger(o.workerProcesses) && o.workerProcesses >= 1 && o.workerProcesses <= 64))
     throw new Error(
@@ -38,7 +48,21 @@ export function renderNginxConf(o: NginxOptions): string {
     '}',
     'http {',
     '  access_log off;',
+    '  server_tokens off;',
     '  keepalive_requests 100000;',
+    // Explicit limits at the edge (http/edge.ts repeats them behind): every valid body of both
+    // systems is under 200 bytes, heads under 1 KiB; slow clients are cut off.
+    `  client_max_body_size ${NGINX_LIMITS.maxBody};`,
+    `  client_body_buffer_size ${NGINX_LIMITS.maxBody};`,
+    '  client_header_buffer_size 1k;',
+    `  large_client_header_buffers 4 ${NGINX_LIMITS.largeHeaderBuffer};`,
+    `  client_header_timeout ${NGINX_LIMITS.clientTimeout};`,
+    `  client_body_timeout ${NGINX_LIMITS.clientTimeout};`,
+    `  send_timeout ${NGINX_LIMITS.clientTimeout};`,
+    `  keepalive_timeout ${NGINX_LIMITS.keepaliveTimeout};`,
+    `  proxy_connect_timeout ${NGINX_LIMITS.upstreamConnectTimeout};`,
+    `  proxy_send_timeout ${NGINX_LIMITS.clientTimeout};`,
+    `  proxy_read_timeout ${NGINX_LIMITS.upstreamReadTimeout};`,
     ...(local
       ? [
           `  client_body_temp_path ${o.runtimeDir}/client_body;`,

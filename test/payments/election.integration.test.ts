@@ -53,7 +53,7 @@ test('Redis election among 3 instances: kill -9 of the poller twice; another pol
     );
     await waitUntil(
       'api3',
-      async () => (await httpStatus({ socketPath: sock }, '/internal/ping')) === 200,
+      async () => (await httpStatus({ socketPath: sock }, '/payments-summary')) === 200,
       { timeoutMs: 20_000, service: api3 },
     );
     const calls = () => dflt.processor.stats().healthAnswered;

@@ -2,6 +2,8 @@
 // Pure: no I/O, no clock. Every rejection carries a message for the 422 body.
 
 import { parseJsonObject } from '../../shared/json.js';
+import { invalid, valid, type Parsed } from '../../shared/result.js';
+import { hasControlCharacter, hasLoneSurrogate } from '../../shared/text.js';
 
 export type Tipo = 'c' | 'd';
 
@@ -13,18 +15,9 @@ export interface TransactionRequest {
   readonly descricao: string;
 }
 
-export type Parsed<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-/** Largest body we read; a valid body is under 100 bytes. */
-export const MAX_BODY_BYTES = 4096;
 /** Largest valor accepted: beyond it a JSON number is no longer an exact integer in JS. */
 export const MAX_VALOR = Number.MAX_SAFE_INTEGER;
 export const MAX_DESCRICAO_CHARS = 10;
-
-function invalid(error: string): Parsed<never> {
-  return { ok: false, error };
-}
 
 function codePointLength(s: string): number {
   // Fast path: fewer UTF-16 units than the limit means fewer code points too.
@@ -55,14 +48,18 @@ export function validateTransaction(body: unknown): Parsed<TransactionRequest> {
   if (valor > MAX_VALOR) return invalid(`valor must be at most ${MAX_VALOR}`);
   if (tipo !== 'c' && tipo !== 'd') return invalid('tipo must be "c" or "d"');
   if (typeof descricao !== 'string') return invalid('descricao must be a string');
+  // Both stores must answer the same: PostgreSQL refuses NUL in text, SQLite would store it.
+  if (hasControlCharacter(descricao))
+    return invalid('descricao must not contain control characters');
+  if (hasLoneSurrogate(descricao)) return invalid('descricao must be valid Unicode text');
   const chars = codePointLength(descricao);
   if (chars < 1 || chars > MAX_DESCRICAO_CHARS)
     return invalid(`descricao must have 1 to ${MAX_DESCRICAO_CHARS} characters`);
-  return { ok: true, value: { valor, tipo, descricao } };
+  return valid({ valor, tipo, descricao });
 }
 
 /** Parses and validates a raw request body. Malformed JSON is an invalid payload, never a crash. */
-export function parseTransaction(raw: string): Parsed<TransactionRequest> {
+export function parseTransaction(raw: string | Uint8Array): Parsed<TransactionRequest> {
   const parsed = parseJsonObject(raw);
   return parsed.ok ? validateTransaction(parsed.value) : parsed;
 }

@@ -1,12 +1,15 @@
 // HTTP adapter of the ledger: routes the two endpoints of the contract onto the pure core and a
 // LedgerStore. No framework: two routes, parsed by hand (see docs/BENCHMARKS.md for the cost).
+// It runs behind the shared edge (http/edge.ts), which catches whatever it throws.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ClientDirectory, type ClientAccount } from '../core/clients.js';
+import type { ClientAccount, ClientDirectory } from '../core/clients.js';
 import { isWithinLimit } from '../core/ledger.js';
 import { renderStatement, renderTransactionResult } from '../core/statement.js';
-import { MAX_BODY_BYTES, parseTransaction } from '../core/transaction.js';
+import { parseTransaction } from '../core/transaction.js';
 import type { LedgerStore } from '../store/store.js';
-import { BodyTooLarge, readBody, sendError, sendJson } from '../../http/respond.js';
+import type { Route } from '../../http/edge.js';
+import { bodyOrAnswer, sendError, sendJson } from '../../http/respond.js';
+import { MAX_JSON_BODY_BYTES } from '../../shared/json.js';
 
 const PREFIX = '/clientes/';
 
@@ -16,13 +19,11 @@ export interface HandlerOptions {
   readonly log?: (msg: string) => void;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
 export function createLedgerHandler({
   store,
   directory,
   log = console.error,
-}: HandlerOptions): Handler {
+}: HandlerOptions): Route {
   function storeFailed(res: ServerResponse, err: unknown): void {
     log(`store error: ${(err as Error).message}`);
     if (!res.headersSent) sendError(res, 503, 'database unavailable, try again');
@@ -41,16 +42,8 @@ export function createLedgerHandler({
     res: ServerResponse,
     client: ClientAccount,
   ): Promise<void> {
-    let raw: string;
-    try {
-      raw = await readBody(req, MAX_BODY_BYTES);
-    } catch (err) {
-      if (err instanceof BodyTooLarge) {
-        res.setHeader('connection', 'close');
-        sendError(res, 413, err.message);
-      } else res.destroy();
-      return;
-    }
+    const raw = await bodyOrAnswer(req, res, MAX_JSON_BODY_BYTES);
+    if (raw === undefined) return;
     const parsed = parseTransaction(raw);
     if (!parsed.ok) return sendError(res, 422, parsed.error);
     let outcome;
@@ -81,26 +74,30 @@ export function createLedgerHandler({
       sendJson(res, 200, renderStatement(statement, client.limit, new Date()));
   }
 
-  return (req, res) => {
-    const url = req.url ?? '';
-    const q = url.indexOf('?');
-    const pathname = q === -1 ? url : url.slice(0, q);
-    if (!pathname.startsWith(PREFIX)) return sendError(res, 404, 'not found');
-    const slash = pathname.indexOf('/', PREFIX.length);
-    if (slash === -1) return sendError(res, 404, 'not found');
-    const action = pathname.slice(slash + 1);
-    if (action !== 'transacoes' && action !== 'extrato') return sendError(res, 404, 'not found');
-    const client = directory.lookup(pathname.slice(PREFIX.length, slash));
-    if (client === undefined) {
-      req.resume();
-      return sendError(res, 404, 'cliente não encontrado');
-    }
+  return (req, res, { path }) => {
+    if (!path.startsWith(PREFIX)) return notFound(req, res, 'not found');
+    const slash = path.indexOf('/', PREFIX.length);
+    if (slash === -1) return notFound(req, res, 'not found');
+    const action = path.slice(slash + 1);
+    if (action !== 'transacoes' && action !== 'extrato') return notFound(req, res, 'not found');
+    const client = directory.lookup(path.slice(PREFIX.length, slash));
+    if (client === undefined) return notFound(req, res, 'cliente não encontrado');
     if (action === 'transacoes') {
-      if (req.method !== 'POST') return sendError(res, 405, 'use POST');
-      void transact(req, res, client);
-    } else {
-      if (req.method !== 'GET') return sendError(res, 405, 'use GET');
-      void extrato(res, client);
+      if (req.method !== 'POST') return methodNotAllowed(req, res, 'POST');
+      return transact(req, res, client);
     }
+    if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
+    return extrato(res, client);
   };
+}
+
+function notFound(req: IncomingMessage, res: ServerResponse, message: string): void {
+  req.resume();
+  sendError(res, 404, message);
+}
+
+function methodNotAllowed(req: IncomingMessage, res: ServerResponse, allowed: string): void {
+  req.resume();
+  res.setHeader('allow', allowed);
+  sendError(res, 405, `use ${allowed}`);
 }

@@ -3,6 +3,8 @@
 import { parseJsonObject } from '../../shared/json.js';
 import { toCents } from '../../shared/money.js';
 import { MAX_AMOUNT_CENTS } from '../../shared/payment-ledger.js';
+import { invalid, valid, type Parsed } from '../../shared/result.js';
+import { isUuid } from '../../shared/uuid.js';
 
 export interface PaymentRequest {
   /** Lower-case UUID: the same payment whatever the case it was sent in. */
@@ -11,28 +13,21 @@ export interface PaymentRequest {
   readonly cents: number;
 }
 
-export type Parsed<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const MAX_BODY_BYTES = 4096;
 /** Largest amount accepted: the same cap as the ledgers, so every sum of cents stays exact. */
 export { MAX_AMOUNT_CENTS };
 
-const bad = (error: string): Parsed<never> => ({ ok: false, error });
-
-export function parsePaymentRequest(raw: string): Parsed<PaymentRequest> {
+export function parsePaymentRequest(raw: string | Uint8Array): Parsed<PaymentRequest> {
   const parsed = parseJsonObject(raw);
   if (!parsed.ok) return parsed;
   const { correlationId, amount } = parsed.value;
-  if (correlationId === undefined) return bad('correlationId is required');
-  if (typeof correlationId !== 'string' || !UUID.test(correlationId))
-    return bad('correlationId must be a UUID');
-  if (amount === undefined) return bad('amount is required');
-  if (typeof amount !== 'number' || !Number.isFinite(amount)) return bad('amount must be a number');
+  if (correlationId === undefined) return invalid('correlationId is required');
+  if (!isUuid(correlationId)) return invalid('correlationId must be a UUID');
+  if (amount === undefined) return invalid('amount is required');
+  if (typeof amount !== 'number' || !Number.isFinite(amount))
+    return invalid('amount must be a number');
   const cents = toCents(amount);
-  if (cents === undefined || cents <= 0n) return bad('amount must be greater than 0.00');
+  if (cents === undefined || cents <= 0n) return invalid('amount must be greater than 0.00');
   if (cents > BigInt(MAX_AMOUNT_CENTS))
-    return bad(`amount must be at most ${MAX_AMOUNT_CENTS / 100}`);
-  return { ok: true, value: { correlationId: correlationId.toLowerCase(), cents: Number(cents) } };
+    return invalid(`amount must be at most ${MAX_AMOUNT_CENTS / 100}`);
+  return valid({ correlationId: correlationId.toLowerCase(), cents: Number(cents) });
 }

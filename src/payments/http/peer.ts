@@ -1,8 +1,8 @@
-// The other API instance, reached over its unix socket: its part of the summary, purge, health
-// sharing and liveness (for the health-poller fail-over).
+// The other API instance, reached over its private unix socket (http/private.ts): its part of the
+// summary, purge, health sharing and liveness (for the health-poller fail-over).
 import { Client } from 'undici';
 import type { Health, ProcessorName } from '../core/policy.js';
-import type { Summary } from '../store/store.js';
+import type { Summary, Totals } from '../store/store.js';
 
 const PEER_TIMEOUT_MS = 1_000;
 
@@ -36,10 +36,10 @@ export class Peer {
     }
   }
 
-  async summary(search: string): Promise<Summary | undefined> {
-    const r = await this.request('GET', `/internal/summary${search}`);
+  async summary(query: string): Promise<Summary | undefined> {
+    const r = await this.request('GET', `/internal/summary${query === '' ? '' : `?${query}`}`);
     if (r?.status !== 200) return undefined;
-    return JSON.parse(r.text) as Summary;
+    return parseSummary(r.text);
   }
 
   async purge(): Promise<boolean> {
@@ -56,5 +56,24 @@ export class Peer {
 
   close(): Promise<void> {
     return this.client.close();
+  }
+}
+
+const isTotals = (t: unknown): t is Totals =>
+  typeof t === 'object' &&
+  t !== null &&
+  Number.isSafeInteger((t as Totals).count) &&
+  (t as Totals).count >= 0 &&
+  Number.isSafeInteger((t as Totals).cents);
+
+/** The peer's part of a summary, or undefined when it is not one (never a partial sum). */
+export function parseSummary(text: string): Summary | undefined {
+  try {
+    const v = JSON.parse(text) as Record<string, unknown>;
+    return isTotals(v.default) && isTotals(v.fallback)
+      ? { default: v.default, fallback: v.fallback }
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,7 +1,10 @@
 // Validation of the processor's POST /payments body. Invalid input is a 400 with a message.
-import { MAX_AMOUNT_CENTS } from '../../shared/payment-ledger.js';
+import { parseInstant } from '../../shared/instant.js';
 import { parseJsonObject } from '../../shared/json.js';
 import { toCents } from '../../shared/money.js';
+import { MAX_AMOUNT_CENTS } from '../../shared/payment-ledger.js';
+import { invalid, valid, type Parsed } from '../../shared/result.js';
+import { isUuid } from '../../shared/uuid.js';
 
 export interface PaymentRequest {
   /** Lower-case UUID (GUIDs compare case-insensitively in the original). */
@@ -11,39 +14,17 @@ export interface PaymentRequest {
   readonly at: number;
 }
 
-export type Parsed<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-export const MAX_BODY_BYTES = 4096;
-
-const bad = (error: string): Parsed<never> => ({ ok: false, error });
-
-/** Parses an ISO-8601 date-time; undefined when it is not one. */
-export function parseInstant(text: string): number | undefined {
-  if (!ISO_DATE.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-export function parsePayment(raw: string): Parsed<PaymentRequest> {
+export function parsePayment(raw: string | Uint8Array): Parsed<PaymentRequest> {
   const parsed = parseJsonObject(raw);
   if (!parsed.ok) return parsed;
   const { correlationId, amount, requestedAt } = parsed.value;
-  if (typeof correlationId !== 'string' || !UUID.test(correlationId))
-    return bad('correlationId must be a UUID');
-  if (typeof amount !== 'number') return bad('amount must be a number');
+  if (!isUuid(correlationId)) return invalid('correlationId must be a UUID');
+  if (typeof amount !== 'number') return invalid('amount must be a number');
   const cents = toCents(amount);
-  if (cents === undefined || cents < 0n) return bad('amount must be a non-negative decimal');
+  if (cents === undefined || cents < 0n) return invalid('amount must be a non-negative decimal');
   if (cents > BigInt(MAX_AMOUNT_CENTS))
-    return bad(`amount above the simulator's maximum of ${MAX_AMOUNT_CENTS / 100}`);
-  if (typeof requestedAt !== 'string')
-    return bad('requestedAt must be an ISO-8601 date-time string');
-  const at = parseInstant(requestedAt);
-  if (at === undefined) return bad('requestedAt must be an ISO-8601 date-time string');
-  return {
-    ok: true,
-    value: { correlationId: correlationId.toLowerCase(), cents: Number(cents), at },
-  };
+    return invalid(`amount above the simulator's maximum of ${MAX_AMOUNT_CENTS / 100}`);
+  const at = typeof requestedAt === 'string' ? parseInstant(requestedAt) : undefined;
+  if (at === undefined) return invalid('requestedAt must be an ISO-8601 date-time with an offset');
+  return valid({ correlationId: correlationId.toLowerCase(), cents: Number(cents), at: at.ms });
 }

@@ -9,8 +9,12 @@ import {
   formatRatio,
   type DecimalRatio,
 } from '../../shared/money.js';
-import { MAX_BODY_BYTES, parseInstant, parsePayment, UUID } from '../core/payment.js';
-import { BodyTooLarge, readBody, sendJson } from '../../http/respond.js';
+import { parsePayment } from '../core/payment.js';
+import type { Route } from '../../http/edge.js';
+import { bodyOrAnswer, sendJson } from '../../http/respond.js';
+import { rangeBound } from '../../shared/instant.js';
+import { MAX_JSON_BODY_BYTES, parseJsonObject } from '../../shared/json.js';
+import { isUuid } from '../../shared/uuid.js';
 
 export interface ProcessorConfig {
   readonly fee: DecimalRatio;
@@ -47,7 +51,7 @@ const message = (res: ServerResponse, status: number, text: string) =>
   sendJson(res, status, JSON.stringify({ message: text }));
 
 export interface Processor {
-  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly handler: Route;
   readonly ledger: PaymentLedger;
   /** Requests in progress and waiting, and health-check calls answered / refused (429). */
   stats(): {
@@ -67,17 +71,8 @@ export function createProcessor(config: ProcessorConfig): Processor {
   const settings: Settings = { delayMs: 0, failing: false, token: config.token };
   const fee = formatRatio(config.fee);
 
-  async function body(req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
-    try {
-      return await readBody(req, MAX_BODY_BYTES);
-    } catch (err) {
-      if (err instanceof BodyTooLarge) {
-        res.setHeader('connection', 'close');
-        message(res, 413, err.message);
-      } else res.destroy();
-      return undefined;
-    }
-  }
+  const body = (req: IncomingMessage, res: ServerResponse) =>
+    bodyOrAnswer(req, res, MAX_JSON_BODY_BYTES, (r, m) => message(r, 413, m));
 
   async function jsonBody(
     req: IncomingMessage,
@@ -85,13 +80,8 @@ export function createProcessor(config: ProcessorConfig): Processor {
   ): Promise<Record<string, unknown> | undefined> {
     const raw = await body(req, res);
     if (raw === undefined) return undefined;
-    try {
-      const v: unknown = JSON.parse(raw);
-      if (typeof v === 'object' && v !== null && !Array.isArray(v))
-        return v as Record<string, unknown>;
-    } catch {
-      // answered below
-    }
+    const parsed = parseJsonObject(raw);
+    if (parsed.ok) return parsed.value;
     message(res, 400, 'body must be a JSON object');
     return undefined;
   }
@@ -102,30 +92,32 @@ export function createProcessor(config: ProcessorConfig): Processor {
       // to later requests only).
       const delayMs = settings.delayMs;
       const failing = settings.failing;
-      void body(req, res).then((raw) => {
-        if (raw === undefined) return limiter.release();
-        const parsed = parsePayment(raw);
-        if (!parsed.ok) {
-          limiter.release();
-          return message(res, 400, parsed.error);
-        }
-        const finish = () => {
-          limiter.release();
-          if (failing) return message(res, 500, 'payment processing failed (failure mode is on)');
-          const p = parsed.value;
-          const r = ledger.add(p.correlationId, p.cents, p.at);
-          if (r === 'stored') return sendJson(res, 200, OK_BODY);
-          if (r === 'duplicate')
-            return message(res, 422, `CorrelationId already exists: ${p.correlationId}`);
-          return message(
-            res,
-            507,
-            `the simulator stores at most ${ledger.maxPayments} payments; purge it`,
-          );
-        };
-        if (delayMs > 0) setTimeout(finish, delayMs);
-        else finish();
-      });
+      void body(req, res)
+        .then((raw) => {
+          if (raw === undefined) return limiter.release();
+          const parsed = parsePayment(raw);
+          if (!parsed.ok) {
+            limiter.release();
+            return message(res, 400, parsed.error);
+          }
+          const finish = () => {
+            limiter.release();
+            if (failing) return message(res, 500, 'payment processing failed (failure mode is on)');
+            const p = parsed.value;
+            const r = ledger.add(p.correlationId, p.cents, p.at);
+            if (r === 'stored') return sendJson(res, 200, OK_BODY);
+            if (r === 'duplicate')
+              return message(res, 422, `CorrelationId already exists: ${p.correlationId}`);
+            return message(
+              res,
+              507,
+              `the simulator stores at most ${ledger.maxPayments} payments; purge it`,
+            );
+          };
+          if (delayMs > 0) setTimeout(finish, delayMs);
+          else finish();
+        })
+        .catch(() => res.destroy());
     });
     if (!admitted) {
       req.resume();
@@ -136,7 +128,7 @@ export function createProcessor(config: ProcessorConfig): Processor {
   function getPayment(req: IncomingMessage, res: ServerResponse, id: string): void {
     const admitted = limiter.admit(() => {
       limiter.release();
-      if (!UUID.test(id)) return message(res, 404, 'payment not found');
+      if (!isUuid(id)) return message(res, 404, 'payment not found');
       const p = ledger.get(id.toLowerCase());
       if (p === undefined) return message(res, 404, 'payment not found');
       sendJson(
@@ -167,8 +159,8 @@ export function createProcessor(config: ProcessorConfig): Processor {
   function summary(res: ServerResponse, query: URLSearchParams): void {
     const fromText = query.get('from');
     const toText = query.get('to');
-    const from = fromText ? parseInstant(fromText) : undefined;
-    const to = toText ? parseInstant(toText) : undefined;
+    const from = fromText ? rangeBound(fromText, 'from') : undefined;
+    const to = toText ? rangeBound(toText, 'to') : undefined;
     if ((fromText && from === undefined) || (toText && to === undefined))
       return message(res, 400, 'from and to must be ISO-8601 date-times');
     const t = ledger.summary(from, to);
@@ -225,16 +217,12 @@ export function createProcessor(config: ProcessorConfig): Processor {
     message(res, 404, 'not found');
   }
 
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
+  const handler: Route = (req, res, { path, query }) => {
     if (path === '/payments' && req.method === 'POST') return postPayment(req, res);
     if (path === '/payments/service-health' && req.method === 'GET') return serviceHealth(res);
     if (path.startsWith(PAYMENTS_PREFIX) && req.method === 'GET')
       return getPayment(req, res, safeDecode(path.slice(PAYMENTS_PREFIX.length)));
-    if (path.startsWith('/admin/'))
-      return admin(req, res, path, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+    if (path.startsWith('/admin/')) return admin(req, res, path, new URLSearchParams(query));
     req.resume();
     message(res, 404, 'not found');
   };
