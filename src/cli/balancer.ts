@@ -1,6 +1,6 @@
 // `rinha balancer`: the built-in fallback load balancer as its own process (used when nginx is absent).
 import type { Command } from 'commander';
-import { startBalancer } from '../stack/balancer.js';
+import { startBalancer } from '../stack/tcp-balancer.js';
 import { intArg } from './args.js';
 
 export function registerBalancer(program: Command): void {

@@ -1,4 +1,5 @@
 // `rinha bench <scenario>`: official-equivalent load tests with the official scoring.
+import { RinhaError } from '../errors.js';
 import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { bench2024 } from '../bench/bench2024.js';
@@ -43,7 +44,8 @@ function print2025(result: Awaited<ReturnType<typeof bench2025>>['result'], dir:
 
 function scaleArg(v: string): number {
   const n = Number(v);
-  if (!(n > 0 && n <= 1)) throw new Error('--scale must be a number in (0, 1]');
+  if (!(n > 0 && n <= 1))
+    throw new RinhaError('INVALID_OPTION', '--scale must be a number in (0, 1]');
   return n;
 }
 
@@ -86,9 +88,13 @@ export function registerBench(program: Command): void {
         },
       ) => {
         const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
-        if (!Number.isSafeInteger(seed)) throw new Error('--seed must be an integer');
+        if (!Number.isSafeInteger(seed))
+          throw new RinhaError('INVALID_OPTION', '--seed must be an integer');
         if (!(SCENARIOS as readonly string[]).includes(scenario))
-          throw new Error(`unknown scenario "${scenario}" (available: ${SCENARIOS.join(', ')})`);
+          throw new RinhaError(
+            'UNKNOWN_SCENARIO',
+            `unknown scenario "${scenario}" (available: ${SCENARIOS.join(', ')})`,
+          );
         if (scenario !== '2024') {
           let schedule: Schedule2025;
           if (o.schedule !== undefined)

@@ -2,14 +2,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { crebitoDeployFiles } from '../crebito/deploy.js';
-import { paymentsDeployFiles } from '../payments/deploy.js';
+import { RinhaError } from '../errors.js';
 import { projectPath } from '../paths.js';
+import { findSystem, SYSTEMS } from '../systems.js';
 
 export function deployFiles(system: string): Record<string, string> {
-  if (system === '2024') return crebitoDeployFiles();
-  if (system === '2025') return paymentsDeployFiles();
-  throw new Error(`unknown system "${system}" (available: 2024, 2025)`);
+  return findSystem(system).deployFiles();
 }
 
 /** Files whose committed content differs from the generated one. */
@@ -29,15 +27,18 @@ export function registerDeploy(program: Command): void {
   program
     .command('deploy')
     .description(
-      'write deploy/<system>/ (docker-compose.yml, nginx.conf, and init.sql for 2024) from the topology',
+      'write deploy/<system>/ (docker-compose files, nginx.conf, init.sql for 2024) from the topology',
     )
-    .argument('<system>', 'which system: 2024 or 2025')
+    .argument('<system>', `which system: ${SYSTEMS.map((s) => s.id).join(', ')}`)
     .option('--check', 'do not write; fail if the committed files are out of date')
     .action((system: string, o: { check?: boolean }) => {
       if (o.check) {
         const stale = staleDeployFiles(system);
         if (stale.length > 0)
-          throw new Error(`out of date (run \`rinha deploy ${system}\`): ${stale.join(', ')}`);
+          throw new RinhaError(
+            'DEPLOY_STALE',
+            `out of date (run \`rinha deploy ${system}\`): ${stale.join(', ')}`,
+          );
         console.log(`deploy/${system} is up to date`);
         return;
       }

@@ -1,5 +1,6 @@
 // The `rinha` command line: one subcommand per system and tool.
 import { Command } from 'commander';
+import { RinhaError } from '../errors.js';
 import { registerUp } from './up.js';
 import { registerServe } from './serve.js';
 import { registerBalancer } from './balancer.js';
@@ -19,6 +20,8 @@ registerProcessor(program);
 registerBench(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(`rinha: ${(err as Error).message}`);
+  // Our own errors name their code (docs/ERRORS.md); anything else is a bug, with its stack.
+  if (err instanceof RinhaError) console.error(`rinha: [${err.code}] ${err.message}`);
+  else console.error(`rinha: ${(err as Error)?.stack ?? String(err)}`);
   process.exit(1);
 });

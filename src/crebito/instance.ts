@@ -48,15 +48,15 @@ async function loadClients(store: LedgerStore, log: (m: string) => void): Promis
   }
 }
 
-export async function startInstance(opts: InstanceOptions): Promise<RunningInstance> {
+export async function startCrebitoInstance(opts: InstanceOptions): Promise<RunningInstance> {
   const log = opts.log ?? ((m: string) => console.error(m));
   if (opts.canned) {
-    const server = await listen(createCannedHandler(), opts.listen);
+    const server = await listen(createCannedHandler(), opts.listen, { log });
     return { server, close: () => closeServer(server) };
   }
   const store = openStore(opts.store);
   const directory = await loadClients(store, log);
-  const server = await listen(createLedgerHandler({ store, directory, log }), opts.listen);
+  const server = await listen(createLedgerHandler({ store, directory, log }), opts.listen, { log });
   return {
     server,
     async close() {

@@ -1,28 +1,33 @@
 // `rinha up 2024`: the whole Crébito topology on this machine. Database (a throwaway PostgreSQL
 // cluster, or a fresh SQLite file), two API instances on unix sockets, and the load balancer on
-// the public port (nginx, or the built-in balancer when nginx is not installed).
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+// the public port (nginx, or the built-in balancer when nginx is not installed). The run's
+// skeleton (folders, ports, readiness, users, stop) is stack/run.ts.
+import { chownSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
+import { RinhaError } from '../errors.js';
 import { projectPath } from '../paths.js';
-import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
+import { startBalancer, type BalancerChoice } from '../stack/load-balancer.js';
+import { rinhaProcess } from '../stack/node.js';
 import {
   connect,
   createDatabase,
   findPgBinDir,
   initCluster,
+  PG_SUPERUSER,
   postgresService,
   type PgCluster,
-  PG_SUPERUSER,
 } from '../stack/postgres.js';
-import { assertPortsFree, httpStatus } from '../stack/probe.js';
-import { Stack, waitUntil } from '../stack/stack.js';
-import { nodeHeapMB, service } from '../stack/topology.js';
+import { httpStatus } from '../stack/probe.js';
+import { buildStack, SHM, type Run } from '../stack/run.js';
+import type { Stack } from '../stack/stack.js';
+import { SCRATCH_PREFIX } from '../stack/stack.js';
+import { service } from '../stack/topology.js';
+import { serviceUser } from '../stack/users.js';
 import type { StoreConfig } from './instance.js';
 import { initSqliteDatabase } from './store/sqlite.js';
-import type { StoreKind } from './store/store.js';
+import type { LedgerStoreKind } from './store/store.js';
 import {
-  API_SERVICES,
+  CREBITO_APIS,
   CREBITO_DATABASE,
   CREBITO_NGINX,
   CREBITO_PG_POOL_SIZE,
@@ -33,7 +38,7 @@ import {
 export type { BalancerChoice };
 
 export interface CrebitoUpOptions {
-  readonly store: StoreKind;
+  readonly store: LedgerStoreKind;
   readonly port?: number;
   readonly runDir?: string;
   readonly limits?: boolean;
@@ -69,145 +74,124 @@ export interface CrebitoStack {
 
 /** The contract: GET /clientes/1/extrato must answer within 40 s of start-up. */
 const READY_TIMEOUT_MS = 40_000;
-const RINHA_BIN = projectPath('bin', 'rinha.js');
-/** RAM-backed filesystem for the throwaway database cluster. */
-const SHM = '/dev/shm';
-/** Private folders are named rinha-<runner pid>-*, so a later run can remove those of a dead runner. */
-const RUN_DIR_PREFIX = 'rinha-';
+const READY_PATH = '/clientes/1/extrato';
 
-function stamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+async function startPostgres(
+  run: Run,
+  o: CrebitoUpOptions,
+): Promise<{ pg: PgCluster; store: StoreConfig }> {
+  const binDir = findPgBinDir();
+  if (binDir === undefined)
+    throw new RinhaError(
+      'BINARY_MISSING',
+      'PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)',
+    );
+  const inMemory = o.pgData !== 'disk' && existsSync(SHM);
+  const pgBase = inMemory
+    ? mkdtempSync(path.join(SHM, `${SCRATCH_PREFIX}${process.pid}-`))
+    : path.join(run.scratch, 'pg');
+  run.removeAtStop(pgBase);
+  const pg = initCluster(pgBase, binDir);
+  run.log(`PostgreSQL data in ${pgBase} (${inMemory ? 'memory' : 'disk'})`);
+  const db = run.launch(
+    postgresService(pg, { ...CREBITO_PG_SETTINGS, ...o.pgSettings }, run.stack.logFile('db')),
+    service(CREBITO_TOPOLOGY, 'db').limits,
+  );
+  await run.ready('database', () => pgReady(pg), db);
+  await createDatabase(pg, CREBITO_DATABASE, [
+    projectPath('src/crebito/sql/postgres-schema.sql'),
+    projectPath('src/crebito/sql/seed.sql'),
+  ]);
+  return {
+    pg,
+    store: {
+      kind: 'postgres',
+      host: pg.socketDir,
+      port: pg.port,
+      database: CREBITO_DATABASE,
+      user: PG_SUPERUSER,
+      poolSize: o.pgPool ?? CREBITO_PG_POOL_SIZE,
+    },
+  };
+}
+
+/**
+ * A fresh SQLite file, in a folder of the run's scratch that the APIs' user owns (SQLite writes
+ * its -wal and -shm next to it); like the PostgreSQL cluster, it goes when the run stops.
+ */
+function freshSqlite(run: Run): StoreConfig {
+  const dir = path.join(run.scratch, 'sqlite');
+  mkdirSync(dir, { mode: 0o700 });
+  const file = path.join(dir, 'crebito.sqlite');
+  initSqliteDatabase(file);
+  const u = serviceUser('app');
+  if (u !== undefined) for (const f of [dir, file]) chownSync(f, u.uid, u.gid);
+  return { kind: 'sqlite', file };
 }
 
 export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
-  const log = o.log ?? ((m: string) => console.log(`[rinha] ${m}`));
   const port = o.port ?? CREBITO_TOPOLOGY.port;
-  const runDir = path.resolve(
-    o.runDir ?? path.join('runs', `${stamp()}-2024-${o.store}-${process.pid}`),
-  );
-  // Sockets and the database cluster live in a short private path (unix socket paths max ~107 bytes).
-  const tmp = mkdtempSync(path.join(os.tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-`));
-  chmodSync(tmp, 0o755);
-  const stack = await Stack.open({
-    runDir,
-    limits: o.limits ?? true,
-    log,
-    scratchDirs: [os.tmpdir(), SHM],
-  });
-  const signal = o.signal;
-  log(`run folder: ${runDir}`);
-  const limitsOf = (name: string) => service(CREBITO_TOPOLOGY, name).limits;
-
-  const cleanup = [tmp];
-  const stop = async () => {
-    await stack.stop();
-    for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
-  };
-
-  try {
-    await assertPortsFree([{ port: o.port ?? CREBITO_TOPOLOGY.port, what: 'load balancer' }]);
-    let store: StoreConfig;
-    let pg: PgCluster | undefined;
-    if (o.store === 'postgres') {
-      const binDir = findPgBinDir();
-      if (binDir === undefined)
-        throw new Error(
-          'PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)',
+  return buildStack(
+    {
+      label: `2024-${o.store}`,
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      ports: [{ port, what: 'load balancer' }],
+      ...(o.runDir === undefined ? {} : { runDir: o.runDir }),
+      ...(o.limits === undefined ? {} : { limits: o.limits }),
+      ...(o.log === undefined ? {} : { log: o.log }),
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
+    },
+    async (run) => {
+      const db = o.store === 'postgres' ? await startPostgres(run, o) : { store: freshSqlite(run) };
+      const sockets: string[] = [];
+      for (const name of CREBITO_APIS) {
+        const socket = path.join(run.publicDir, `${name}.sock`);
+        sockets.push(socket);
+        const limits = service(CREBITO_TOPOLOGY, name).limits;
+        const args = [
+          'serve',
+          '2024',
+          '--socket',
+          socket,
+          ...(o.canned ? ['--canned'] : storeArgs(db.store)),
+        ];
+        const api = run.launch(
+          {
+            name,
+            ...rinhaProcess(limits, args),
+            env: { ...process.env, NODE_ENV: 'production' },
+            runAs: 'app',
+          },
+          limits,
         );
-      const pgBase =
-        o.pgData !== 'disk' && existsSync(SHM)
-          ? mkdtempSync(path.join(SHM, `${RUN_DIR_PREFIX}${process.pid}-`))
-          : path.join(tmp, 'pg');
-      cleanup.push(pgBase);
-      pg = initCluster(pgBase, binDir);
-      log(`PostgreSQL data in ${pgBase} (${pgBase.startsWith(SHM) ? 'memory' : 'disk'})`);
-      const cluster = pg;
-      const db = stack.launch(
-        postgresService(cluster, { ...CREBITO_PG_SETTINGS, ...o.pgSettings }, stack.logFile('db')),
-        limitsOf('db'),
-      );
-      await waitUntil('database', () => pgReady(cluster), {
-        timeoutMs: READY_TIMEOUT_MS,
-        service: db,
-        ...(signal ? { signal } : {}),
-      });
-      await createDatabase(cluster, CREBITO_DATABASE, [
-        projectPath('src/crebito/sql/postgres-schema.sql'),
-        projectPath('src/crebito/sql/seed.sql'),
-      ]);
-      store = {
-        kind: 'postgres',
-        host: cluster.socketDir,
-        port: cluster.port,
-        database: CREBITO_DATABASE,
-        user: PG_SUPERUSER,
-        poolSize: o.pgPool ?? CREBITO_PG_POOL_SIZE,
-      };
-    } else {
-      const file = path.join(runDir, 'crebito.sqlite');
-      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-      initSqliteDatabase(file);
-      store = { kind: 'sqlite', file };
-    }
-
-    const sockets: string[] = [];
-    for (const name of API_SERVICES) {
-      const socket = path.join(tmp, `${name}.sock`);
-      sockets.push(socket);
-      const api = stack.launch(
-        {
+        await run.ready(
           name,
-          command: process.execPath,
-          args: [
-            `--max-old-space-size=${nodeHeapMB(limitsOf(name))}`,
-            RINHA_BIN,
-            'serve',
-            '2024',
-            '--socket',
-            socket,
-            ...(o.canned ? ['--canned'] : storeArgs(store)),
-          ],
-          env: { ...process.env, NODE_ENV: 'production' },
-        },
-        limitsOf(name),
+          async () => (await httpStatus({ socketPath: socket }, READY_PATH)) === 200,
+          api,
+        );
+      }
+      const { kind } = await startBalancer(run, {
+        choice: o.balancer ?? 'auto',
+        port,
+        sockets,
+        limits: service(CREBITO_TOPOLOGY, 'lb').limits,
+        nginx: CREBITO_NGINX,
+        readyPath: READY_PATH,
+      });
+      run.log(
+        `ready: http://127.0.0.1:${port} (${o.canned ? 'CANNED responses, no store' : `store ${o.store}`}, balancer ${kind})`,
       );
-      await waitUntil(
-        name,
-        async () => (await httpStatus({ socketPath: socket }, '/clientes/1/extrato')) === 200,
-        {
-          timeoutMs: READY_TIMEOUT_MS,
-          service: api,
-          ...(signal ? { signal } : {}),
-        },
-      );
-    }
-
-    const { service: lb, kind: balancer } = launchBalancer(stack, {
-      choice: o.balancer ?? 'auto',
-      port,
-      sockets,
-      limits: limitsOf('lb'),
-      nginx: CREBITO_NGINX,
-      runtimeDir: tmp,
-      log,
-    });
-    await waitUntil(
-      'load balancer',
-      async () => (await httpStatus({ port }, '/clientes/1/extrato')) === 200,
-      {
-        timeoutMs: READY_TIMEOUT_MS,
-        service: lb,
-        ...(signal ? { signal } : {}),
-      },
-    );
-    log(
-      `ready: http://127.0.0.1:${port} (${o.canned ? 'CANNED responses, no store' : `store ${o.store}`}, balancer ${balancer})`,
-    );
-    return { stack, port, runDir, store, ...(pg ? { pg } : {}), balancer, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+      return {
+        stack: run.stack,
+        port,
+        runDir: run.runDir,
+        store: db.store,
+        ...('pg' in db ? { pg: db.pg } : {}),
+        balancer: kind,
+        stop: () => run.stop(),
+      };
+    },
+  );
 }
 
 async function pgReady(c: PgCluster): Promise<boolean> {

@@ -1,7 +1,7 @@
 // The Crébito (2024/Q1) topology: the ONE place that says which services run with which limits
 // and settings. The local runner (crebito/stack.ts) and the deployment files (deploy/2024/, made
 // by crebito/deploy.ts) are both generated from it. Sum of limits: 1.5 CPU, 550 MB.
-import type { Topology } from '../stack/topology.js';
+import { servicesWithRole, type Topology } from '../stack/topology.js';
 import { DEFAULT_PG_POOL_SIZE } from './store/postgres.js';
 
 export const CREBITO_TOPOLOGY: Topology = {
@@ -16,7 +16,7 @@ export const CREBITO_TOPOLOGY: Topology = {
   ],
 };
 
-export const API_SERVICES = ['api1', 'api2'] as const;
+export const CREBITO_APIS = servicesWithRole(CREBITO_TOPOLOGY, 'api');
 
 export const CREBITO_DATABASE = 'rinha';
 

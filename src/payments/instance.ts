@@ -1,16 +1,21 @@
 // One Payments API instance: queue + dispatcher + processor clients + health poller + HTTP,
 // and with Redis: shared records, the elected health poller and (--durable) the durable log.
+import { RinhaError } from '../errors.js';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { closeServer, listen, PRIVATE_SOCKET_MODE, type ListenTarget } from '../http/listen.js';
+import type { Fees } from './core/fees.js';
 import { DEFAULT_POLICY, type PolicyConfig, type ProcessorName } from './core/policy.js';
-import { Dispatcher } from './engine/dispatcher.js';
+import { assertAdoptSlack, Dispatcher } from './engine/dispatcher.js';
 import {
+  assertHealthTiming,
+  FAILOVER_AFTER_MS,
+  HEALTH_PERIOD_MS,
   HealthPoller,
   PeerCoordinator,
   type HealthCoordinator,
-  type Role,
+  type PollerRole,
 } from './engine/health.js';
 import { PaymentQueue } from './engine/queue.js';
 import { createCannedPrivateRoute, createCannedPublicRoute } from './http/canned.js';
@@ -25,6 +30,10 @@ import { openRedis, waitForRedis } from './store/redis-client.js';
 import { RedisElection } from './store/redis-election.js';
 import type { PaymentRecords } from './store/store.js';
 
+// Relations between constants of different modules, checked once at load.
+assertAdoptSlack(READ_BATCH);
+assertHealthTiming(FAILOVER_AFTER_MS, HEALTH_PERIOD_MS, DEFAULT_POLICY.healthFreshMs);
+
 export interface PaymentsInstanceOptions {
   /** The public listener (the balancer's upstream). */
   readonly listen: ListenTarget;
@@ -34,7 +43,9 @@ export interface PaymentsInstanceOptions {
   /** The other instance's private socket (summary merge, purge, health sharing, fail-over). */
   readonly peerSocket?: string;
   /** Without Redis: whether this instance polls the health endpoints (primary) or stands by. */
-  readonly role: Role;
+  readonly role: PollerRole;
+  /** The processors' fees (the policy weighs them). */
+  readonly fees?: Fees;
   readonly policy?: PolicyConfig;
   readonly queueCapacity?: number;
   /** Where processed payments are recorded: this instance's memory (default) or a Redis socket. */
@@ -79,9 +90,10 @@ export interface RunningPayments {
 export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise<RunningPayments> {
   const log = o.log ?? ((m: string) => console.error(m));
   const policy = o.policy ?? DEFAULT_POLICY;
+  assertHealthTiming(FAILOVER_AFTER_MS, HEALTH_PERIOD_MS, policy.healthFreshMs);
   const name = o.name ?? `${os.hostname()}-${process.pid}`;
   if (o.durable && o.redisSocket === undefined)
-    throw new Error('--durable needs Redis (--redis-socket)');
+    throw new RinhaError('INVALID_OPTION', '--durable needs Redis (--redis-socket)');
   const clients = {
     default: new ProcessorClient({
       name: 'default',

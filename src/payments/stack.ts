@@ -1,40 +1,27 @@
 // `rinha up 2025`: the processors (the two simulators on 8001/8002, or external ones given by
-// URL), two API instances on unix sockets that know each other, and the load balancer on 9999.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+// URL), two API instances on unix sockets that know each other's private socket, Redis when the
+// store needs it, and the load balancer on 9999. The run's skeleton (folders, ports, readiness,
+// users, stop) is stack/run.ts.
 import path from 'node:path';
-import { projectPath } from '../paths.js';
-import { launchBalancer, type BalancerChoice } from '../stack/balance.js';
-import { assertPortsFree, httpStatus } from '../stack/probe.js';
-import { Stack, waitUntil } from '../stack/stack.js';
-import { nodeHeapMB, service } from '../stack/topology.js';
+import { startBalancer, type BalancerChoice } from '../stack/load-balancer.js';
+import { rinhaProcess } from '../stack/node.js';
+import { httpStatus } from '../stack/probe.js';
+import { startRedis } from '../stack/redis.js';
+import { buildStack, type Run } from '../stack/run.js';
+import type { Stack } from '../stack/stack.js';
+import { service } from '../stack/topology.js';
+import { PUBLIC_RULES_FEES, type Fees } from './core/fees.js';
+import type { ProcessorName } from './core/policy.js';
 import {
   PAYMENTS_API_V8_FLAGS,
   PAYMENTS_APIS,
   PAYMENTS_DURABLE_TOPOLOGY,
   PAYMENTS_NGINX,
   PAYMENTS_TOPOLOGY,
-  redisServerArgs,
   SIMULATOR_LIMITS,
   SIMULATORS,
   type PaymentsStoreKind,
 } from './topology.js';
-
-/** Readiness of a Redis server on a unix socket: PING answers +PONG. */
-function redisPing(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = net.connect(socket);
-    const done = (ok: boolean) => {
-      c.destroy();
-      resolve(ok);
-    };
-    c.setTimeout(500, () => done(false));
-    c.once('error', () => done(false));
-    c.once('connect', () => c.write('PING\r\n'));
-    c.once('data', (d) => done(d.toString().startsWith('+PONG')));
-  });
-}
 
 export interface PaymentsUpOptions {
   readonly port?: number;
@@ -46,6 +33,8 @@ export interface PaymentsUpOptions {
   readonly fallbackUrl?: string;
   /** Ports of the simulators (default 8001/8002). */
   readonly simulatorPorts?: readonly [number, number];
+  /** The processors' fees: the simulators charge them, the APIs' policy is told them. */
+  readonly fees?: Fees;
   /** API instances answer canned responses (the latency floor of this topology). */
   readonly canned?: boolean;
   /** Where payments are recorded: each instance's memory (default) or a Redis server. */
@@ -62,178 +51,138 @@ export interface PaymentsStack {
   readonly stack: Stack;
   readonly port: number;
   readonly runDir: string;
-  readonly processors: { readonly default: string; readonly fallback: string };
+  readonly processors: Readonly<Record<ProcessorName, string>>;
+  readonly fees: Fees;
   /** The Redis socket, when the stack runs one. */
   readonly redisSocket?: string;
   stop(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 40_000;
+/** A correlationId no one sends: the simulator answers 404 once it is up. */
+const SIMULATOR_PROBE = '/payments/00000000-0000-4000-8000-000000000000';
+
+async function startSimulators(
+  run: Run,
+  ports: readonly [number, number],
+  fees: Fees,
+): Promise<Record<ProcessorName, string>> {
+  const urls: Partial<Record<ProcessorName, string>> = {};
+  for (const [i, sim] of SIMULATORS.entries()) {
+    const port = ports[i]!;
+    const args = ['processor', '--port', String(port), '--fee', fees[sim.processor]];
+    const svc = run.launch(
+      { name: sim.name, ...rinhaProcess(SIMULATOR_LIMITS, args), runAs: 'app' },
+      SIMULATOR_LIMITS,
+    );
+    await run.ready(
+      sim.name,
+      async () => (await httpStatus({ port }, SIMULATOR_PROBE)) === 404,
+      svc,
+    );
+    urls[sim.processor] = `http://127.0.0.1:${port}`;
+  }
+  return urls as Record<ProcessorName, string>;
+}
 
 export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
-  const log = o.log ?? ((m: string) => console.log(`[rinha] ${m}`));
   const topology = o.durable ? PAYMENTS_DURABLE_TOPOLOGY : PAYMENTS_TOPOLOGY;
   const port = o.port ?? topology.port;
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const runDir = path.resolve(o.runDir ?? path.join('runs', `${stamp}-2025-${process.pid}`));
-  const tmp = mkdtempSync(path.join(os.tmpdir(), `rinha-${process.pid}-`));
-  chmodSync(tmp, 0o755);
-  const stack = await Stack.open({
-    runDir,
-    limits: o.limits ?? true,
-    log,
-    scratchDirs: [os.tmpdir()],
-  });
-  const wait = (
-    what: string,
-    probe: () => Promise<boolean>,
-    svc: Parameters<typeof waitUntil>[2]['service'],
-  ) =>
-    waitUntil(what, probe, {
-      timeoutMs: READY_TIMEOUT_MS,
-      ...(svc ? { service: svc } : {}),
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-  const stop = async () => {
-    await stack.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  };
-  log(`run folder: ${runDir}`);
-  try {
-    const external = o.defaultUrl !== undefined && o.fallbackUrl !== undefined;
-    const simPorts = o.simulatorPorts ?? [SIMULATORS[0].port, SIMULATORS[1].port];
-    await assertPortsFree([
-      { port, what: 'load balancer' },
-      ...(external ? [] : simPorts.map((p, i) => ({ port: p, what: SIMULATORS[i]!.name }))),
-    ]);
-    let processors: { default: string; fallback: string };
-    if (external) {
-      processors = { default: o.defaultUrl, fallback: o.fallbackUrl };
-      log(`external processors: default ${processors.default}, fallback ${processors.fallback}`);
-    } else {
-      const ports = simPorts;
-      for (const [i, sim] of SIMULATORS.entries()) {
-        const p = ports[i]!;
-        const svc = stack.launch(
-          {
-            name: sim.name,
-            command: process.execPath,
-            args: [
-              projectPath('bin', 'rinha.js'),
-              'processor',
-              '--port',
-              String(p),
-              '--fee',
-              sim.fee,
-            ],
-          },
-          SIMULATOR_LIMITS,
+  const fees = o.fees ?? PUBLIC_RULES_FEES;
+  const external = o.defaultUrl !== undefined && o.fallbackUrl !== undefined;
+  const simPorts = o.simulatorPorts ?? [SIMULATORS[0].port, SIMULATORS[1].port];
+  return buildStack(
+    {
+      label: '2025',
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      ports: [
+        { port, what: 'load balancer' },
+        ...(external ? [] : simPorts.map((p, i) => ({ port: p, what: SIMULATORS[i]!.name }))),
+      ],
+      ...(o.runDir === undefined ? {} : { runDir: o.runDir }),
+      ...(o.limits === undefined ? {} : { limits: o.limits }),
+      ...(o.log === undefined ? {} : { log: o.log }),
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
+    },
+    async (run) => {
+      let processors: Record<ProcessorName, string>;
+      if (external) {
+        processors = { default: o.defaultUrl!, fallback: o.fallbackUrl! };
+        run.log(
+          `external processors: default ${processors.default}, fallback ${processors.fallback}`,
         );
-        await wait(
-          sim.name,
+      } else processors = await startSimulators(run, simPorts, fees);
+      const useRedis = (o.store === 'redis' || o.durable === true) && !o.canned;
+      const redisSocket = useRedis
+        ? await startRedis(run, service(topology, 'redis').limits)
+        : undefined;
+      const sockets = PAYMENTS_APIS.map((name) => path.join(run.publicDir, `${name}.sock`));
+      const privateSockets = PAYMENTS_APIS.map((name) => path.join(run.privateDir, `${name}.sock`));
+      for (const [i, name] of PAYMENTS_APIS.entries()) {
+        const limits = service(topology, name).limits;
+        const args = [
+          'serve',
+          '2025',
+          '--socket',
+          sockets[i]!,
+          '--private-socket',
+          privateSockets[i]!,
+          '--peer-socket',
+          privateSockets[1 - i]!,
+          '--role',
+          i === 0 ? 'primary' : 'secondary',
+          '--default-url',
+          processors.default,
+          '--fallback-url',
+          processors.fallback,
+          '--instance-name',
+          name,
+          ...(o.canned ? ['--canned'] : []),
+          ...(redisSocket === undefined ? [] : ['--redis-socket', redisSocket]),
+          ...(o.durable && !o.canned ? ['--durable'] : []),
+          ...(o.fallbackAfterMs === undefined || o.canned
+            ? []
+            : ['--fallback-after-ms', String(o.fallbackAfterMs)]),
+        ];
+        const api = run.launch(
+          {
+            name,
+            ...rinhaProcess(limits, args, PAYMENTS_API_V8_FLAGS),
+            env: { ...process.env, NODE_ENV: 'production' },
+            runAs: 'app',
+          },
+          limits,
+        );
+        await run.ready(
+          name,
           async () =>
-            (await httpStatus({ port: p }, '/payments/00000000-0000-4000-8000-000000000000')) ===
-            404,
-          svc,
+            (await httpStatus({ socketPath: privateSockets[i]! }, '/internal/ping')) === 200,
+          api,
         );
       }
-      processors = {
-        default: `http://127.0.0.1:${ports[0]}`,
-        fallback: `http://127.0.0.1:${ports[1]}`,
+      const { kind } = await startBalancer(run, {
+        choice: o.balancer ?? 'auto',
+        port,
+        sockets,
+        limits: service(topology, 'lb').limits,
+        nginx: PAYMENTS_NGINX,
+        readyPath: '/payments-summary',
+      });
+      const what = o.canned
+        ? 'CANNED responses'
+        : `${redisSocket === undefined ? 'memory' : 'redis'} store${o.durable ? ', durable' : ''}`;
+      run.log(
+        `ready: http://127.0.0.1:${port} (payments, ${what}, fees ${fees.default}/${fees.fallback}, balancer ${kind})`,
+      );
+      return {
+        stack: run.stack,
+        port,
+        runDir: run.runDir,
+        processors,
+        fees,
+        ...(redisSocket === undefined ? {} : { redisSocket }),
+        stop: () => run.stop(),
       };
-    }
-    let redisSocket: string | undefined;
-    if ((o.store === 'redis' || o.durable) && !o.canned) {
-      const bin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((b) =>
-        existsSync(b),
-      );
-      if (bin === undefined)
-        throw new Error('redis-server is not installed (apt-get install redis-server)');
-      const sock = path.join(tmp, 'redis.sock');
-      const limits = service(topology, 'redis').limits;
-      const redis = stack.launch(
-        { name: 'redis', command: bin, args: redisServerArgs(sock, limits) },
-        limits,
-      );
-      await wait('redis', () => redisPing(sock), redis);
-      redisSocket = sock;
-    }
-    const sockets = PAYMENTS_APIS.map((name) => path.join(tmp, `${name}.sock`));
-    // The instances' private sockets live where the balancer cannot reach them.
-    const privateDir = path.join(tmp, 'private');
-    mkdirSync(privateDir, { mode: 0o700 });
-    const privateSockets = PAYMENTS_APIS.map((name) => path.join(privateDir, `${name}.sock`));
-    for (const [i, name] of PAYMENTS_APIS.entries()) {
-      const limits = service(topology, name).limits;
-      const api = stack.launch(
-        {
-          name,
-          command: process.execPath,
-          args: [
-            ...PAYMENTS_API_V8_FLAGS,
-            `--max-old-space-size=${nodeHeapMB(limits)}`,
-            projectPath('bin', 'rinha.js'),
-            'serve',
-            '2025',
-            '--socket',
-            sockets[i]!,
-            '--private-socket',
-            privateSockets[i]!,
-            '--peer-socket',
-            privateSockets[1 - i]!,
-            '--role',
-            i === 0 ? 'primary' : 'secondary',
-            '--default-url',
-            processors.default,
-            '--fallback-url',
-            processors.fallback,
-            ...(o.canned ? ['--canned'] : []),
-            '--instance-name',
-            name,
-            ...(redisSocket === undefined ? [] : ['--redis-socket', redisSocket]),
-            ...(o.durable && !o.canned ? ['--durable'] : []),
-            ...(o.fallbackAfterMs === undefined || o.canned
-              ? []
-              : ['--fallback-after-ms', String(o.fallbackAfterMs)]),
-          ],
-          env: { ...process.env, NODE_ENV: 'production' },
-        },
-        limits,
-      );
-      await wait(
-        name,
-        async () =>
-          (await httpStatus({ socketPath: privateSockets[i]! }, '/internal/ping')) === 200,
-        api,
-      );
-    }
-    const { service: lb, kind } = launchBalancer(stack, {
-      choice: o.balancer ?? 'auto',
-      port,
-      sockets,
-      limits: service(topology, 'lb').limits,
-      nginx: PAYMENTS_NGINX,
-      runtimeDir: tmp,
-      log,
-    });
-    await wait(
-      'load balancer',
-      async () => (await httpStatus({ port }, '/payments-summary')) === 200,
-      lb,
-    );
-    log(
-      `ready: http://127.0.0.1:${port} (payments, ${o.canned ? 'CANNED responses' : `${redisSocket === undefined ? 'memory' : 'redis'} store${o.durable ? ', durable' : ''}`}, balancer ${kind})`,
-    );
-    return {
-      stack,
-      port,
-      runDir,
-      processors,
-      ...(redisSocket === undefined ? {} : { redisSocket }),
-      stop,
-    };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+    },
+  );
 }

@@ -2,7 +2,7 @@
 // 350 MB). The processors are not part of the budget (in the competition they run from the
 // official compose file); locally the simulators get the official processor's own limits.
 import type { Limits } from '../stack/cgroups.js';
-import type { Topology } from '../stack/topology.js';
+import { servicesWithRole, type Topology } from '../stack/topology.js';
 
 export const PAYMENTS_TOPOLOGY: Topology = {
   system: '2025',
@@ -39,13 +39,14 @@ export const PAYMENTS_DURABLE_TOPOLOGY: Topology = {
 export type PaymentsStoreKind = 'memory' | 'redis';
 export const PAYMENTS_STORES: readonly PaymentsStoreKind[] = ['memory', 'redis'];
 
-export const PAYMENTS_APIS = ['api1', 'api2'] as const;
+export const PAYMENTS_APIS = servicesWithRole(PAYMENTS_TOPOLOGY, 'api');
 
 /** Outside the budget: each simulator as limited as the official processor (1.5 CPU, 100 MB + its DB). */
 export const SIMULATOR_LIMITS: Limits = { cpus: 1.5, memoryMB: 200 };
+/** The simulators `rinha up 2025` starts unless processor URLs are given (fees: --fees). */
 export const SIMULATORS = [
-  { name: 'processor-default', port: 8001, fee: '0.05' },
-  { name: 'processor-fallback', port: 8002, fee: '0.15' },
+  { name: 'processor-default', processor: 'default', port: 8001 },
+  { name: 'processor-fallback', processor: 'fallback', port: 8002 },
 ] as const;
 
 /**
@@ -70,27 +71,3 @@ export const PAYMENTS_NGINX = {
   workerConnections: 4096,
   upstreamKeepalive: 128,
 } as const;
-
-/**
- * redis-server's arguments, the same locally and in the compose files: unix socket only, no
- * persistence (as in the competition), and a maxmemory below the cgroup limit with noeviction so
- * that a full Redis refuses writes instead of being OOM-killed or silently dropping records.
- */
-export function redisServerArgs(socket: string, limits: Limits): string[] {
-  return [
-    '--port',
-    '0',
-    '--unixsocket',
-    socket,
-    '--unixsocketperm',
-    '777',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--maxmemory',
-    `${Math.floor(limits.memoryMB * 0.8)}mb`,
-    '--maxmemory-policy',
-    'noeviction',
-  ];
-}

@@ -1,5 +1,6 @@
 // Starts a payment-processor simulator: from the CLI (`rinha processor`), from tests, and from
 // `rinha up 2025`.
+import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { closeServer, listen } from '../http/listen.js';
 import { parseDecimal } from '../shared/money.js';
@@ -29,7 +30,7 @@ export const DEFAULT_RATE_LIMIT_SECONDS = 5;
 
 export async function startProcessor(o: ProcessorOptions): Promise<RunningProcessor> {
   const rateLimitSeconds = o.rateLimitSeconds ?? DEFAULT_RATE_LIMIT_SECONDS;
-  if (!(rateLimitSeconds > 0)) throw new Error('rate limit window must be positive');
+  assert(rateLimitSeconds > 0, 'rate limit window must be positive');
   const processor = createProcessor({
     fee: parseDecimal(o.fee),
     token: o.token ?? DEFAULT_TOKEN,

@@ -1,5 +1,6 @@
 // Exact decimal money, shared by the simulator and the payments backend: amounts are integer
 // cents, fees are decimal fractions kept as integer ratios, totals print as exact decimals.
+import { RinhaError } from '../errors.js';
 
 /** A decimal fraction such as 0.05, as numerator / 10^scale. */
 export interface DecimalRatio {
@@ -12,7 +13,7 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 /** Parses a non-negative decimal such as "0.05" (the fee); throws on anything else. */
 export function parseDecimal(text: string): DecimalRatio {
   const m = DECIMAL.exec(text.trim());
-  if (m === null) throw new Error(`not a non-negative decimal: "${text}"`);
+  if (m === null) throw new RinhaError('INVALID_OPTION', `not a non-negative decimal: "${text}"`);
   const frac = m[2] ?? '';
   return { numerator: BigInt(m[1]! + frac), scale: frac.length };
 }

@@ -2,6 +2,7 @@
 // hundreds of thousands of payments: the simulator's store, and each processor's record in the
 // payments backend's memory store. Payments are bucketed by the second of their requestedAt; a
 // range summary adds whole buckets and scans only the two boundary buckets.
+import assert from 'node:assert/strict';
 
 export interface StoredPayment {
   readonly cents: number;
@@ -41,8 +42,10 @@ export class PaymentLedger {
   private total: Totals = { count: 0, cents: 0 };
 
   constructor(readonly maxPayments = DEFAULT_MAX_PAYMENTS) {
-    if (!(maxPayments > 0 && maxPayments * MAX_AMOUNT_CENTS < Number.MAX_SAFE_INTEGER))
-      throw new Error(`maxPayments ${maxPayments} out of range`);
+    assert(
+      maxPayments > 0 && maxPayments * MAX_AMOUNT_CENTS < Number.MAX_SAFE_INTEGER,
+      `maxPayments ${maxPayments} out of range`,
+    );
   }
 
   get size(): number {

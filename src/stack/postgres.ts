@@ -2,6 +2,7 @@
 // by an unprivileged user, a unix socket only (no TCP), settings from the topology.
 import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   chownSync,
   existsSync,
   mkdirSync,
@@ -12,12 +13,8 @@ import {
 import path from 'node:path';
 import postgres from 'postgres';
 import type { ServiceSpec } from './service.js';
-
-export interface SystemUser {
-  readonly name: string;
-  readonly uid: number;
-  readonly gid: number;
-}
+import { lookupUser, type SystemUser } from './users.js';
+import { RinhaError } from '../errors.js';
 
 export interface PgCluster {
   readonly binDir: string;
@@ -41,22 +38,14 @@ export function findPgBinDir(): string | undefined {
   return versions[0] === undefined ? undefined : path.join(base, versions[0], 'bin');
 }
 
-export function lookupUser(name: string): SystemUser | undefined {
-  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-    const f = line.split(':');
-    if (f[0] === name && f[2] !== undefined && f[3] !== undefined)
-      return { name, uid: Number(f[2]), gid: Number(f[3]) };
-  }
-  return undefined;
-}
-
 /** PostgreSQL refuses to run as root: as root use its own user (or nobody); else run as we are. */
 export function databaseUser(): SystemUser {
   const uid = process.getuid?.();
   if (uid !== undefined && uid !== 0)
     return { name: 'current user', uid, gid: process.getgid?.() ?? uid };
   const u = lookupUser('postgres') ?? lookupUser('nobody');
-  if (u === undefined) throw new Error('no "postgres" or "nobody" user to run PostgreSQL as');
+  if (u === undefined)
+    throw new RinhaError('SETUP_FAILED', 'no "postgres" or "nobody" user to run PostgreSQL as');
   return u;
 }
 
@@ -70,6 +59,8 @@ export function initCluster(dir: string, binDir: string): PgCluster {
     chownSync(dir, user.uid, user.gid);
     chownSync(dataDir, user.uid, user.gid);
   }
+  // The socket lives in `dir`: the APIs (another user) must reach it; the data stays 0700.
+  chmodSync(dir, 0o711);
   const initdb = [
     path.join(binDir, 'initdb'),
     '-D',
@@ -85,7 +76,11 @@ export function initCluster(dir: string, binDir: string): PgCluster {
     ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', ...initdb]
     : initdb;
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr || r.stdout || r.error?.message}`);
+  if (r.status !== 0)
+    throw new RinhaError(
+      'SETUP_FAILED',
+      `initdb failed: ${r.stderr || r.stdout || r.error?.message}`,
+    );
   return { binDir, dataDir, socketDir: dir, port: PG_SOCKET_PORT, user };
 }
 

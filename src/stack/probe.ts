@@ -1,6 +1,7 @@
 // HTTP readiness probes over a unix socket or a TCP port.
 import http from 'node:http';
 import net from 'node:net';
+import { RinhaError } from '../errors.js';
 
 export function httpStatus(
   target: { socketPath: string } | { port: number; host?: string },
@@ -46,7 +47,8 @@ export async function assertPortsFree(
 ): Promise<void> {
   for (const { port, what } of ports) {
     if (!(await portFree(port)))
-      throw new Error(
+      throw new RinhaError(
+        'PORT_IN_USE',
         `port ${port} (${what}) is already in use — another stack still running? (ss -ltnp 'sport = :${port}')`,
       );
   }

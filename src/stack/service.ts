@@ -1,5 +1,6 @@
 // One supervised process of a local stack: spawned in its own process group, confined to its
 // cgroup (joined before exec), optionally as another user, with stdout+stderr appended to a log.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import type { ServiceGroup } from './cgroups.js';
@@ -52,7 +53,7 @@ export class Service {
   }
 
   start(): void {
-    if (this.running) throw new Error(`${this.spec.name} is already running`);
+    assert(!this.running, `${this.spec.name} is already running`);
     const { spec } = this;
     let argv = [spec.command, ...spec.args];
     if (spec.user)

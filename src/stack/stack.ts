@@ -11,6 +11,15 @@ import {
   type Limits,
 } from './cgroups.js';
 import { Service, type ServiceSpec } from './service.js';
+import assert from 'node:assert/strict';
+import { RinhaError } from '../errors.js';
+
+/**
+ * Private folders of a run (scratch, database cluster) are named rinha-<runner pid>-*, so a
+ * later run can remove those a runner killed with SIGKILL left behind.
+ */
+export const SCRATCH_PREFIX = 'rinha-';
+const SCRATCH_NAME = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`);
 
 export interface StackOptions {
   readonly runDir: string;
@@ -83,7 +92,7 @@ export class Stack {
 
   service(name: string): Service {
     const s = this.order.find((x) => x.spec.name === name);
-    if (s === undefined) throw new Error(`no service ${name} in this stack`);
+    assert(s !== undefined, `no service ${name} in this stack`);
     return s;
   }
 
@@ -165,7 +174,7 @@ function removeStaleScratch(dir: string, log: (m: string) => void): void {
     return;
   }
   for (const e of entries) {
-    const m = /^rinha-(\d+)-/.exec(e);
+    const m = SCRATCH_NAME.exec(e);
     if (m === null || isAlive(Number(m[1]))) continue;
     rmSync(path.join(dir, e), { recursive: true, force: true });
     log(`removed ${path.join(dir, e)}, left by a runner that is gone`);
@@ -191,12 +200,14 @@ export async function waitUntil(
   for (;;) {
     opts.signal?.throwIfAborted();
     if (opts.service !== undefined && !opts.service.running) {
-      throw new Error(
+      throw new RinhaError(
+        'SERVICE_EXITED',
         `${what}: ${opts.service.spec.name} exited; see ${opts.service.spec.logFile}`,
       );
     }
     if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${opts.timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new RinhaError('NOT_READY', `${what}: not ready after ${opts.timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
 }

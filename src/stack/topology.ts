@@ -1,17 +1,20 @@
 // A system's topology: its services and their resource limits, the single source of truth from
 // which the local stack runner and the deployment files (docker-compose.yml) are both made.
+import assert from 'node:assert/strict';
 import type { Limits } from './cgroups.js';
 
-export type Role = 'lb' | 'api' | 'db' | 'cache' | 'processor';
+/** What a service is in the topology (not to be confused with the health poller's roles). */
+export type ServiceRole = 'lb' | 'api' | 'db' | 'cache' | 'processor';
 
 export interface ServiceTopology {
   readonly name: string;
-  readonly role: Role;
+  readonly role: ServiceRole;
   readonly limits: Limits;
 }
 
 export interface Topology {
-  readonly system: '2024' | '2025';
+  /** The system's id, as the CLI names it ('2024', '2025'). */
+  readonly system: string;
   /** The competition's ceiling for the sum of all services' limits. */
   readonly budget: Limits;
   /** The load balancer's public port. */
@@ -37,11 +40,11 @@ export function withinBudget(t: Topology): boolean {
 
 export function service(t: Topology, name: string): ServiceTopology {
   const s = t.services.find((x) => x.name === name);
-  if (s === undefined) throw new Error(`topology ${t.system} has no service ${name}`);
+  assert(s !== undefined, `topology ${t.system} has no service ${name}`);
   return s;
 }
 
-/** V8 heap ceiling for a Node service: leave room for code, buffers and native memory. */
-export function nodeHeapMB(limits: Limits): number {
-  return Math.max(16, Math.floor(limits.memoryMB * 0.6));
+/** The names of the topology's services with this role, in order. */
+export function servicesWithRole(t: Topology, role: ServiceRole): string[] {
+  return t.services.filter((s) => s.role === role).map((s) => s.name);
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CrebitoStack } from '../../src/crebito/stack.js';
-import { STORE_KINDS } from '../../src/crebito/store/store.js';
+import { LEDGER_STORE_KINDS } from '../../src/crebito/store/store.js';
 import { Client, readLedger, startStack } from '../helpers/crebito.js';
 import { randomTransactions, signed, type Sent } from '../helpers/load.js';
 import { waitUntil } from '../../src/stack/stack.js';
@@ -36,7 +36,7 @@ async function assertLedgerMatches(
 
 const KILL_PORTS = { sqlite: 19993, postgres: 19994 } as const;
 
-for (const store of STORE_KINDS) {
+for (const store of LEDGER_STORE_KINDS) {
   test(`kill -9 of one API instance under load keeps serving and loses nothing (${store})`, async () => {
     const s = await startStack(store, KILL_PORTS[store]);
     const client = new Client(`http://127.0.0.1:${s.port}`, 24);

@@ -5,13 +5,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { CrebitoStack } from '../../src/crebito/stack.js';
-import { STORE_KINDS } from '../../src/crebito/store/store.js';
+import { LEDGER_STORE_KINDS } from '../../src/crebito/store/store.js';
 import { Client, LIMITS, officialValidation, readLedger, startStack } from '../helpers/crebito.js';
 import { randomTransactions, signed } from '../helpers/load.js';
 
 const PORTS = { sqlite: 19991, postgres: 19992 } as const;
 
-for (const store of STORE_KINDS) {
+for (const store of LEDGER_STORE_KINDS) {
   describe(`crebito stack on ${store}`, () => {
     let s: CrebitoStack;
     let origin: string;

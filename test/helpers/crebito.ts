@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { INVALID_TRANSACTIONS } from '../../src/bench/scenarios/crebito2024.js';
 import { upCrebito, type CrebitoStack } from '../../src/crebito/stack.js';
-import type { StoreKind } from '../../src/crebito/store/store.js';
+import type { LedgerStoreKind } from '../../src/crebito/store/store.js';
 import { Client, once, type Reply } from './http.js';
 
 export const LIMITS: Record<number, number> = {
@@ -27,7 +27,7 @@ export interface Row {
   descricao: string;
 }
 
-export async function startStack(store: StoreKind, port: number): Promise<CrebitoStack> {
+export async function startStack(store: LedgerStoreKind, port: number): Promise<CrebitoStack> {
   const runDir = mkdtempSync(path.join(os.tmpdir(), `rinha-test-${store}-`));
   return upCrebito({ store, port, runDir, log: () => {} });
 }

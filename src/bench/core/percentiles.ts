@@ -2,6 +2,7 @@
 // - k6 (Trend sink): sort, rank i = p × (n − 1), linear interpolation between floor(i) and ceil(i).
 // - Gatling: response times in whole milliseconds (truncated), value at nearest rank ceil(p × n),
 //   as its HdrHistogram-based statistics report them.
+import assert from 'node:assert/strict';
 
 /** A growable store of latency samples in milliseconds (bounded by `capacity`). */
 export class Samples {
@@ -22,7 +23,7 @@ export class Samples {
 
   add(ms: number): void {
     if (this.n === this.data.length) {
-      if (this.n >= this.capacity) throw new Error(`more than ${this.capacity} samples`);
+      assert(this.n < this.capacity, `more than ${this.capacity} samples`);
       const next = new Float64Array(Math.min(this.capacity, this.data.length * 2));
       next.set(this.data);
       this.data = next;

@@ -1,6 +1,7 @@
 // The 2025 test's schedules: duration, VU ceiling, amount and the stage table that reconfigures
 // both processors. The public preview table, random "final-like" schedules drawn from the kinds
 // of conditions of the final (seeded, so a run can be repeated), and schedules read from files.
+import { RinhaError } from '../../errors.js';
 
 export interface ProcessorCondition {
   readonly delayMs: number;
@@ -84,7 +85,7 @@ export function scaleSchedule(s: Schedule2025, factor: number): Schedule2025 {
 /** Validates a schedule read from JSON; throws with a message naming the bad field. */
 export function parseSchedule(v: unknown, name = 'schedule'): Schedule2025 {
   const fail = (m: string): never => {
-    throw new Error(`${name}: ${m}`);
+    throw new RinhaError('INVALID_SCHEDULE', `${name}: ${m}`);
   };
   if (typeof v !== 'object' || v === null) return fail('must be a JSON object');
   const o = v as Record<string, unknown>;

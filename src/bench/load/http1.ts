@@ -1,5 +1,6 @@
 // One HTTP/1.1 request on a connection of its own (closed after), as each Gatling virtual user
 // does, or on a given keep-alive agent. Latency = request start to the last byte of the body.
+import { RinhaError } from '../../errors.js';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -19,7 +20,8 @@ export interface Target {
 
 export function parseTarget(url: string): Target {
   const u = new URL(url);
-  if (u.protocol !== 'http:') throw new Error(`only http:// targets are supported, got ${url}`);
+  if (u.protocol !== 'http:')
+    throw new RinhaError('INVALID_TARGET', `only http:// targets are supported, got ${url}`);
   return { host: u.hostname, port: Number(u.port || 80) };
 }
 

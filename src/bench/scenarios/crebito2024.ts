@@ -1,6 +1,7 @@
 // The 2024/Q1 Gatling simulation, faithfully: the validation phase (each check as the original
 // does it), then the open-model load (each virtual user one request on its own connection) with
 // every check of the original. Works against any backend on the target URL.
+import { RinhaError } from '../../errors.js';
 import { arrivals, scaleInjection, type Injection } from '../core/arrival.js';
 import { nowMs, Recorder, type Outcome } from '../core/recorder.js';
 import { send, parseTarget, REQUEST_TIMEOUT_MS, type Answer, type Target } from '../load/http1.js';
@@ -214,7 +215,8 @@ async function validation(t: Target, rec: Recorder): Promise<void> {
 }
 
 export async function runCrebito2024(o: Run2024Options): Promise<Run2024> {
-  if (!(o.scale > 0 && o.scale <= 1)) throw new Error('--scale must be in (0, 1]');
+  if (!(o.scale > 0 && o.scale <= 1))
+    throw new RinhaError('INVALID_OPTION', '--scale must be in (0, 1]');
   const t = parseTarget(o.target);
   const kinds = ['debitos', 'creditos', 'extratos'] as const;
   const streams = kinds.map((k) => ({

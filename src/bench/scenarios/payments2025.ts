@@ -2,6 +2,7 @@
 // backend), ramping VUs that loop "POST /payments with a fresh UUID v4, sleep 1 s" each on its own
 // keep-alive connection, the stage changes sent to both processors' admin endpoints, a consistency
 // check every 10 s over [now − 15 s, now − 2 s], and the final summaries.
+import { RinhaError } from '../../errors.js';
 import { performance } from 'node:perf_hooks';
 import { nowMs, Recorder } from '../core/recorder.js';
 import type { Schedule2025 } from '../core/schedule2025.js';
@@ -168,7 +169,8 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
       admin,
     );
     if (r.status !== 204 && r.status !== 200)
-      throw new Error(
+      throw new RinhaError(
+        'BENCH_SETUP_FAILED',
         `processor ${name} refused the token set-up (status ${r.status || r.error}); is it running with token ${o.token}?`,
       );
   }
@@ -230,7 +232,12 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
       w.once('exit', (code) =>
         done
           ? resolve()
-          : reject(new Error(`VU worker ${k} exited (code ${code}) before its VUs finished`)),
+          : reject(
+              new RinhaError(
+                'GENERATOR_FAILED',
+                `VU worker ${k} exited (code ${code}) before its VUs finished`,
+              ),
+            ),
       );
     });
   });

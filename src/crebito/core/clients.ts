@@ -1,5 +1,6 @@
 // The clients of the contract: ids and limits never change during a run, so the service loads them
 // once at start-up and answers 404 for unknown ids without a database round trip.
+import assert from 'node:assert/strict';
 
 export interface ClientAccount {
   readonly id: number;
@@ -24,9 +25,11 @@ export class ClientDirectory {
 
   constructor(accounts: readonly ClientAccount[]) {
     for (const a of accounts) {
-      if (!Number.isSafeInteger(a.id) || a.id < 1 || a.id > MAX_CLIENT_ID)
-        throw new Error(`invalid client id ${a.id}`);
-      if (a.limit < 0n) throw new Error(`client ${a.id} has a negative limit`);
+      assert(
+        Number.isSafeInteger(a.id) && a.id >= 1 && a.id <= MAX_CLIENT_ID,
+        `invalid client id ${a.id}`,
+      );
+      assert(a.limit >= 0n, `client ${a.id} has a negative limit`);
       this.byId.set(a.id, a);
     }
   }

@@ -2,6 +2,7 @@
 // The transaction statement updates the balance only if the ledger rule holds (the row lock of the
 // UPDATE serialises concurrent writers and READ COMMITTED re-checks the WHERE clause against the
 // newest row version) and appends the transaction in the same statement, so both commit together.
+import assert from 'node:assert/strict';
 
 import postgres from 'postgres';
 import type { ClientAccount } from '../core/clients.js';
@@ -103,7 +104,7 @@ export class PostgresLedgerStore implements LedgerStore {
       WHERE c.id = ${client.id}
       ORDER BY t.id DESC`;
     const first = rows[0];
-    if (first === undefined) throw new Error(`client ${client.id} missing from the database`);
+    assert(first !== undefined, `client ${client.id} missing from the database`);
     const entries = [];
     for (const r of rows) {
       if (r.valor === null || r.tipo === null || r.descricao === null || r.realizada_em === null)

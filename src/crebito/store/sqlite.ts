@@ -2,6 +2,7 @@
 // Each transaction runs under BEGIN IMMEDIATE, which takes the database's write lock before the
 // balance is read, so two processes can never interleave a read-modify-write (no lost update).
 // The ledger rule itself is the pure core's applyTransaction.
+import assert from 'node:assert/strict';
 
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
@@ -82,7 +83,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const transact = this.db.transaction(
       (client: ClientAccount, tx: TransactionRequest, at: string): LedgerOutcome => {
         const row = this.readBalance.get(client.id);
-        if (row === undefined) throw new Error(`client ${client.id} missing from the database`);
+        assert(row !== undefined, `client ${client.id} missing from the database`);
         const outcome = applyTransaction(row.saldo, client.limit, tx.tipo, tx.valor);
         if (!outcome.applied) return outcome;
         this.writeBalance.run(outcome.balance, client.id);
@@ -95,7 +96,7 @@ export class SqliteLedgerStore implements LedgerStore {
 
     const statement = this.db.transaction((client: ClientAccount): Statement => {
       const row = this.readBalance.get(client.id);
-      if (row === undefined) throw new Error(`client ${client.id} missing from the database`);
+      assert(row !== undefined, `client ${client.id} missing from the database`);
       const entries: StatementEntry[] = this.recent.all(client.id, STATEMENT_SIZE).map((r) => ({
         valor: r.valor,
         tipo: r.tipo,

@@ -18,5 +18,5 @@ export interface LedgerStore {
   close(): Promise<void>;
 }
 
-export type StoreKind = 'sqlite' | 'postgres';
-export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'postgres'];
+export type LedgerStoreKind = 'sqlite' | 'postgres';
+export const LEDGER_STORE_KINDS: readonly LedgerStoreKind[] = ['sqlite', 'postgres'];

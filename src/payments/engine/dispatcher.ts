@@ -6,6 +6,7 @@
 //   there (never delayed) and sends again only when the processor says it does not have it;
 // - starts are paced (a few per timer tick, a bounded rate) so draining a backlog never starves
 //   the API of CPU: a payment can wait, a POST /payments answer cannot.
+import assert from 'node:assert/strict';
 import { classifyLookup, classifyPayment } from '../core/outcome.js';
 import {
   DEFAULT_POLICY,
@@ -36,6 +37,14 @@ export const RECORD_RETRY_MS = 100;
 export const PINNED_RETRY_MS = 250;
 /** How far past its capacity the queue takes payments it already owns (durable log batches). */
 export const ADOPT_SLACK = 1_024;
+
+/** The durable log reads at most `readBatch` past the queue's room: the slack must hold it. */
+export function assertAdoptSlack(readBatch: number, slack = ADOPT_SLACK): void {
+  assert(
+    readBatch > 0 && readBatch <= slack,
+    `a read batch of ${readBatch} must fit the queue's slack of ${slack}`,
+  );
+}
 
 export interface DispatcherStats {
   queued: number;
@@ -83,8 +92,11 @@ export class Dispatcher {
    */
   adopt(p: Pending): void {
     if (p.unknownAt !== undefined) this.pinned[p.unknownAt].push(p);
-    else if (!this.queue.push(p, ADOPT_SLACK))
-      throw new Error(`queue over its capacity by ${ADOPT_SLACK}: the durable log read too much`);
+    else
+      assert(
+        this.queue.push(p, ADOPT_SLACK),
+        `queue over its capacity by ${ADOPT_SLACK}: the durable log read too much`,
+      );
     this.wake(true);
   }
 

@@ -7,6 +7,7 @@
 //   the poller, a window key makes a second call within 5 s impossible even across fail-over,
 //   and readings are published in Redis for the others to pull.
 // Either way an instance polls only if no reading it knows of is younger than the window.
+import assert from 'node:assert/strict';
 import { PROCESSORS, type Health, type ProcessorName } from '../core/policy.js';
 import type { ProcessorClient } from '../processors/client.js';
 import type { Peer } from '../http/peer.js';
@@ -17,7 +18,24 @@ export const HEALTH_PERIOD_MS = 5_100;
 export const FAILOVER_AFTER_MS = 3_000;
 export const HEALTH_TICK_MS = 250;
 
-export type Role = 'primary' | 'secondary';
+/**
+ * The timing the poller and the policy rely on: a secondary takes over before a reading is
+ * overdue (failover < period), and a reading stays fresh until the next one arrives, or the
+ * policy would run on outcomes alone between two polls (period < freshness).
+ */
+export function assertHealthTiming(failoverMs: number, periodMs: number, freshMs: number): void {
+  assert(
+    failoverMs + HEALTH_TICK_MS < periodMs,
+    `fail-over after ${failoverMs} ms must come before the next ${periodMs} ms poll`,
+  );
+  assert(
+    periodMs < freshMs,
+    `a reading fresh ${freshMs} ms must outlive the ${periodMs} ms poll period`,
+  );
+}
+
+export type PollerRole = 'primary' | 'secondary';
+export const POLLER_ROLES: readonly PollerRole[] = ['primary', 'secondary'];
 
 export interface HealthCoordinator {
   /** Called every tick: whether this instance is the poller now (may renew a lock). */
@@ -38,7 +56,7 @@ export class PeerCoordinator implements HealthCoordinator {
   private checkingPeer = false;
 
   constructor(
-    private readonly role: Role,
+    private readonly role: PollerRole,
     private readonly peer: Peer | undefined,
     now: number,
   ) {

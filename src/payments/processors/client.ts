@@ -17,7 +17,7 @@ export interface ProcessorClientOptions {
 }
 
 export const DEFAULT_PAYMENT_TIMEOUT_MS = 6_000;
-const HEALTH_TIMEOUT_MS = 2_000;
+export const HEALTH_CALL_TIMEOUT_MS = 2_000;
 const CONNECT_TIMEOUT_MS = 1_000;
 
 function failure(err: unknown): Reply {
@@ -75,8 +75,8 @@ export class ProcessorClient {
       const r = await this.pool.request({
         method: 'GET',
         path: `/payments/${correlationId}`,
-        headersTimeout: HEALTH_TIMEOUT_MS,
-        bodyTimeout: HEALTH_TIMEOUT_MS,
+        headersTimeout: HEALTH_CALL_TIMEOUT_MS,
+        bodyTimeout: HEALTH_CALL_TIMEOUT_MS,
       });
       await r.body.dump();
       return { kind: 'answer', status: r.statusCode };
@@ -91,8 +91,8 @@ export class ProcessorClient {
       const r = await this.pool.request({
         method: 'GET',
         path: '/payments/service-health',
-        headersTimeout: HEALTH_TIMEOUT_MS,
-        bodyTimeout: HEALTH_TIMEOUT_MS,
+        headersTimeout: HEALTH_CALL_TIMEOUT_MS,
+        bodyTimeout: HEALTH_CALL_TIMEOUT_MS,
       });
       const text = await r.body.text();
       if (r.statusCode !== 200) return undefined;

@@ -14,6 +14,7 @@
 // The note and the claim are atomic in Redis, so either the claimer sees the note, or the owner's
 // note fails and the owner never sends: even an instance wrongly believed dead cannot cause a
 // payment to be sent to both processors.
+import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import type { ProcessorName } from '../core/policy.js';
 import type { Journal } from '../engine/journal.js';
@@ -30,6 +31,18 @@ export const DURABLE_CAPACITY = 100_000;
 /** An instance whose heartbeat is this old is dead; its payments are taken over. */
 export const ALIVE_TTL_MS = 3_000;
 export const HEARTBEAT_MS = 1_000;
+
+/**
+ * A live instance must refresh its heartbeat well before the key expires, or a survivor takes
+ * its payments while it still works them: at least two beats fit in the time to live.
+ */
+export function assertHeartbeat(heartbeatMs: number, aliveTtlMs: number): void {
+  assert(
+    heartbeatMs > 0 && 2 * heartbeatMs < aliveTtlMs,
+    `heartbeat ${heartbeatMs} ms must be under half the ${aliveTtlMs} ms time to live`,
+  );
+}
+assertHeartbeat(HEARTBEAT_MS, ALIVE_TTL_MS);
 /** Entries read or claimed at once. */
 export const READ_BATCH = 256;
 /**
@@ -129,7 +142,7 @@ export class DurableLog implements Journal {
   private reaping = false;
   /** Where read or claimed payments go (the dispatcher). */
   private sink: (p: Pending) => void = () => {
-    throw new Error('durable log not started');
+    assert.fail('durable log not started');
   };
   /** Payments taken over from dead instances (tests, logs). */
   claimed = 0;

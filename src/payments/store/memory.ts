@@ -1,6 +1,7 @@
 // The embedded store: each instance keeps the payments it processed, per processor, in memory
 // (the shared PaymentLedger: per-second buckets, exact cents). GET /payments-summary merges the
 // peer instance's part, fetched over its unix socket (see http/handler.ts).
+import { RinhaError } from '../../errors.js';
 import { PaymentLedger } from '../../shared/payment-ledger.js';
 import type { ProcessorName } from '../core/policy.js';
 import type { PaymentRecords, Summary } from './store.js';
@@ -20,7 +21,10 @@ export class MemoryRecords implements PaymentRecords {
   ): Promise<void> {
     const r = this.ledgers[processor].add(correlationId, cents, requestedAtMs);
     if (r === 'full')
-      throw new Error(`memory store full (${this.ledgers[processor].maxPayments} payments)`);
+      throw new RinhaError(
+        'STORE_FULL',
+        `memory store full (${this.ledgers[processor].maxPayments} payments)`,
+      );
   }
 
   async summary(fromMs?: number, toMs?: number): Promise<Summary> {

@@ -1,5 +1,6 @@
 // One ioredis connection per instance, shared by the records, the health lock and the durable
 // log (auto-pipelining batches their commands into few writes). Blocking reads get a duplicate.
+import { RinhaError } from '../../errors.js';
 import { Redis } from 'ioredis';
 
 export interface RedisTarget {
@@ -35,7 +36,8 @@ export async function waitForRedis(
       if ((await redis.ping()) === 'PONG') return;
     } catch (err) {
       if (Date.now() >= deadline)
-        throw new Error(
+        throw new RinhaError(
+          'STORE_UNAVAILABLE',
           `Redis at ${where} did not answer within ${timeoutMs} ms (${(err as Error).message})`,
         );
     }

@@ -4,12 +4,19 @@
 // - a window key (SET NX PX 5.1 s) taken before each poll, so even two instances that both think
 //   they lead (a paused process whose lock expired) can never call twice within 5 s;
 // - readings published under one key per processor, which the others pull every tick.
+import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import { PROCESSORS, type Health, type ProcessorName } from '../core/policy.js';
-import { HEALTH_PERIOD_MS, type HealthCoordinator } from '../engine/health.js';
+import { HEALTH_PERIOD_MS, HEALTH_TICK_MS, type HealthCoordinator } from '../engine/health.js';
+import { HEALTH_CALL_TIMEOUT_MS } from '../processors/client.js';
 
 /** The lock outlives a tick plus the slowest health call (2 s); fail-over takes at most this + a tick. */
 export const LEADER_LOCK_TTL_MS = 4_000;
+// The holder renews every tick; its lock must outlive a tick plus a health call in flight.
+assert(
+  LEADER_LOCK_TTL_MS > HEALTH_TICK_MS + HEALTH_CALL_TIMEOUT_MS,
+  'the poller lock must outlive a tick and a health call',
+);
 const READING_TTL_MS = 60_000;
 
 const KEYS = {

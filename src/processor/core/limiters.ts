@@ -4,6 +4,7 @@
 // - FixedWindowLimiter: ASP.NET's FixedWindowRateLimiter with AutoReplenishment: `permits`
 //   per window, windows counted from the limiter's creation; up to `maxQueued` callers wait
 //   (oldest first) and each new window serves as many of them as it has permits.
+import assert from 'node:assert/strict';
 
 export const PROCESSOR_MAX_ACTIVE = 800;
 export const PROCESSOR_MAX_QUEUED = 500;
@@ -79,7 +80,7 @@ export class FixedWindowLimiter {
     readonly permitsPerWindow = 1,
     maxQueued = 2,
   ) {
-    if (!(windowMs > 0)) throw new Error('window must be positive');
+    assert(windowMs > 0, 'window must be positive');
     this.permits = permitsPerWindow;
     this.waiting = new BoundedQueue(maxQueued);
     this.timer = setInterval(() => this.replenish(), windowMs);

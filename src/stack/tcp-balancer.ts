@@ -3,6 +3,7 @@
 // It forwards bytes, not requests, so keep-alive clients stick to one instance per connection;
 // HTTP limits are the instances' edge's (http/edge.ts). Its own limits: connections at most,
 // and idle connections closed.
+import { RinhaError } from '../errors.js';
 import net from 'node:net';
 
 export interface BalancerOptions {
@@ -25,7 +26,8 @@ export interface Balancer {
 }
 
 export async function startBalancer(o: BalancerOptions): Promise<Balancer> {
-  if (o.upstreams.length === 0) throw new Error('balancer needs at least one upstream');
+  if (o.upstreams.length === 0)
+    throw new RinhaError('INVALID_OPTION', 'the balancer needs at least one --upstream');
   const idleMs = o.idleMs ?? BALANCER_IDLE_MS;
   let next = 0;
   const open = new Set<net.Socket>();
