@@ -8,6 +8,9 @@ import { renderReport } from './report/html.js';
 import { Progress } from './report/progress.js';
 import { exactStats, gatlingStats, timeline } from './report/stats.js';
 import { reportDir, writeReport } from './report/write.js';
+import { StackWatch, type StackUsage } from './load/stack-watch.js';
+import { runMeta } from './report/meta.js';
+import { usageCharts, usageTable } from './report/usage-charts.js';
 
 export interface Bench2024Options {
   readonly target: string;
@@ -17,12 +20,14 @@ export interface Bench2024Options {
   readonly reportsBase: string;
   readonly log: (m: string) => void;
   readonly progress: boolean;
+  /** Start the load once every validation is done (the original starts it alongside them). */
+  readonly loadAfterValidation?: boolean;
 }
 
 /** Port of the canned floor stack started by --baseline (never the target's 9999). */
 export const BASELINE_PORT = 19999;
 
-function summarize(run: Run2024) {
+function summarize(run: Run2024 & { usage?: StackUsage }) {
   const g = gatlingStats(run.rec, SLA_THRESHOLD_MS);
   return {
     gatling: g,
@@ -43,23 +48,32 @@ function summarize(run: Run2024) {
     failures: run.rec.failures,
     generator: run.generator,
     plannedLoadRequests: run.plannedLoadRequests,
+    ...(run.usage ? { stack: run.usage } : {}),
   };
 }
 
-async function runOnce(o: Bench2024Options, target: string, label: string): Promise<Run2024> {
+async function runOnce(
+  o: Bench2024Options,
+  target: string,
+  label: string,
+): Promise<Run2024 & { usage?: StackUsage }> {
   let progress: Progress | undefined;
+  const watch = StackWatch.find(Number(new URL(target).port || 80));
   const run = await runCrebito2024({
     target,
     scale: o.scale,
     random: seededRandom(o.seed),
+    ...(o.loadAfterValidation ? { loadAfterValidation: true } : {}),
     onStart: (rec, totalSec) => {
+      watch?.start();
       if (!o.progress) return;
       progress = new Progress(rec, label, totalSec);
       progress.start();
     },
   });
   progress?.stop();
-  return run;
+  const usage = watch?.stop(run.rec.total);
+  return { ...run, ...(usage ? { usage } : {}) };
 }
 
 export async function bench2024(o: Bench2024Options) {
@@ -88,13 +102,16 @@ export async function bench2024(o: Bench2024Options) {
     scale: o.scale,
     seed: o.seed,
     expectedRequests: 123 + run.plannedLoadRequests,
+    loadAfterValidation: o.loadAfterValidation === true,
     ...s,
+    meta: runMeta(),
     ...(baseline
       ? {
           baseline: {
             gatling: baseline.gatling,
             exactMs: baseline.exactMs,
             generator: baseline.generator,
+            ...(baseline.stack ? { stack: baseline.stack } : {}),
           },
         }
       : {}),
@@ -112,11 +129,16 @@ export async function bench2024(o: Bench2024Options) {
       ['p99 (Gatling, whole ms)', `${g.p99} ms`],
       ['p99 exact', `${s.exactMs.p99} ms${baseline ? ` (floor ${baseline.exactMs.p99} ms)` : ''}`],
       [
+        'code',
+        `${result.meta.commit ?? 'unknown commit'}${result.meta.dirty ? ' + uncommitted changes' : ''}, Node ${result.meta.node}`,
+      ],
+      [
         'generator',
         `event-loop lag p99 ${s.generator.eventLoopLagMs.p99} ms, start lateness p99 ${s.generator.startLatenessMs.p99} ms, CPU ${s.generator.cpuPercentOfOneCore}% of a core`,
       ],
     ],
     tables: [
+      usageTable(s.stack),
       {
         caption: 'Global stats (Gatling style, ms)',
         rows: [
@@ -168,6 +190,7 @@ export async function bench2024(o: Bench2024Options) {
     ],
     timeline: result.timeline,
     statuses: s.statuses,
+    extraCharts: usageCharts(s.stack),
   });
   writeReport(dir, result, html);
   return { result, dir };

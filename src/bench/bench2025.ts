@@ -1,23 +1,28 @@
-// `rinha bench 2025-preview | 2025-final-like`: run the k6-equivalent test against a backend and
-// two processors, score it as the official handleSummary does, write result.json + report.html.
-import { k6Percentile } from './core/percentiles.js';
-import { score2025 } from './core/scoring2025.js';
-import type { Schedule2025 } from './core/schedule2025.js';
-import { runPayments2025, type Run2025 } from './scenarios/payments2025.js';
+// `rinha bench 2025-preview | 2025-final | 2025-final-like`: run the k6-equivalent test against a
+// backend and two processors, score it as the official handleSummary does over each teardown
+// window of the scenario, and write result.json + report.html. When the stack under test was
+// started by `rinha up` on this machine, its services' CPU, throttling and memory during the run
+// are part of the result.
+import { feeFraction, type Fees } from '../payments/core/fees.js';
 import { upPayments } from '../payments/stack.js';
+import { k6Percentile } from './core/percentiles.js';
+import type { Scenario2025 } from './core/scenario2025.js';
+import { score2025, type Score2025 } from './core/scoring2025.js';
+import { StackWatch, type StackUsage } from './load/stack-watch.js';
 import { renderReport } from './report/html.js';
+import { runMeta } from './report/meta.js';
 import { Progress } from './report/progress.js';
 import { exactStats, timeline } from './report/stats.js';
+import { usageCharts, usageTable } from './report/usage-charts.js';
 import { reportDir, writeReport } from './report/write.js';
+import { runPayments2025, type Run2025, type WindowSummaries } from './scenarios/payments2025.js';
 
 export interface Bench2025Options {
   readonly target: string;
   readonly defaultUrl: string;
   readonly fallbackUrl: string;
   readonly token: string;
-  readonly schedule: Schedule2025;
-  /** Gross from the backend's summary (preview script) or the processors' (final script). */
-  readonly grossFrom: 'backend' | 'processors';
+  readonly scenario: Scenario2025;
   readonly seed?: number;
   readonly reportsBase: string;
   readonly progress: boolean;
@@ -26,7 +31,7 @@ export interface Bench2025Options {
   readonly checkEverySec?: number;
   /** Worker threads for the VUs. */
   readonly workers?: number;
-  /** First run the same schedule against the canned floor of the topology (own simulators). */
+  /** First run the same scenario against the canned floor of the topology (own simulators). */
   readonly baseline?: boolean;
   readonly log?: (m: string) => void;
 }
@@ -34,35 +39,43 @@ export interface Bench2025Options {
 /** Ports of the canned floor stack and its simulators (never the target's). */
 export const BASELINE_2025_PORTS = { api: 19999, default: 18901, fallback: 18902 } as const;
 
-function score(run: Run2025, o: Bench2025Options) {
-  const okAll = run.rec.ok.values();
-  const b = run.final.backend;
-  const fee = (k: 'default' | 'fallback', dflt: number) => run.final[k]?.fee ?? dflt;
-  const source =
-    o.grossFrom === 'backend'
-      ? b
-      : run.final.default && run.final.fallback
-        ? { default: run.final.default, fallback: run.final.fallback }
+/** The official score over one teardown window. */
+function scoreWindow(run: Run2025, o: Bench2025Options, w: WindowSummaries): Score2025 {
+  const fee = (k: 'default' | 'fallback') => w[k]?.fee ?? feeFraction(o.scenario.fees, k);
+  const counts =
+    o.scenario.grossFrom === 'backend'
+      ? w.backend
+      : w.default && w.fallback
+        ? { default: w.default, fallback: w.fallback }
         : undefined;
   return score2025({
-    p99Ms: k6Percentile(okAll, 99),
+    p99Ms: k6Percentile(run.rec.ok.values(), 99),
     inconsistencies: run.inconsistencies,
     successfulPosts: run.successfulPosts,
     failedPosts: run.failedPosts,
-    maxRequests: o.schedule.maxVUs,
-    // The lag and the recorded counts always come from the backend's summary, as in the script.
+    maxRequests: o.scenario.schedule.maxVUs,
     default: {
-      totalRequests: b?.default.totalRequests ?? 0,
-      totalCents: source?.default.totalCents ?? 0,
-      fee: fee('default', 0.05),
+      totalRequests: counts?.default.totalRequests ?? 0,
+      totalCents: counts?.default.totalCents ?? 0,
+      fee: fee('default'),
     },
     fallback: {
-      totalRequests: b?.fallback.totalRequests ?? 0,
-      totalCents: source?.fallback.totalCents ?? 0,
-      fee: fee('fallback', 0.15),
+      totalRequests: counts?.fallback.totalRequests ?? 0,
+      totalCents: counts?.fallback.totalCents ?? 0,
+      fee: fee('fallback'),
     },
     ...(o.participant ? { participant: o.participant } : {}),
   });
+}
+
+/** Fees the processors reported that differ from the scenario's (a wrong `rinha up --fees`). */
+function feeMismatch(run: Run2025, fees: Fees): string | undefined {
+  const w = run.windows[0];
+  const wrong = (['default', 'fallback'] as const).filter(
+    (k) => w?.[k] !== undefined && w[k]!.fee !== feeFraction(fees, k),
+  );
+  if (wrong.length === 0) return undefined;
+  return `the processors charge ${w?.default?.fee ?? '?'} / ${w?.fallback?.fee ?? '?'}, the scenario expects ${fees.default} / ${fees.fallback} (start them with \`rinha up 2025 --fees ${fees.default},${fees.fallback}\`)`;
 }
 
 async function runOnce(
@@ -71,17 +84,19 @@ async function runOnce(
   defaultUrl: string,
   fallbackUrl: string,
   label: string,
-): Promise<Run2025> {
+): Promise<{ run: Run2025; usage?: StackUsage }> {
   let progress: Progress | undefined;
+  const watch = StackWatch.find(Number(new URL(target).port || 80));
   const run = await runPayments2025({
     target,
     defaultUrl,
     fallbackUrl,
     token: o.token,
-    schedule: o.schedule,
+    scenario: o.scenario,
     ...(o.checkEverySec === undefined ? {} : { checkEverySec: o.checkEverySec }),
     ...(o.workers === undefined ? {} : { workers: o.workers }),
     onStart: (rec, totalSec) => {
+      watch?.start();
       if (!o.progress) return;
       progress = new Progress(
         rec,
@@ -94,24 +109,28 @@ async function runOnce(
     },
   });
   progress?.stop();
-  return run;
+  const usage = watch?.stop(run.rec.total);
+  return { run, ...(usage ? { usage } : {}) };
 }
 
 export async function bench2025(o: Bench2025Options) {
+  const log = o.log ?? (() => {});
+  const schedule = o.scenario.schedule;
   let baseline:
     | {
         allSuccessfulRequests: ReturnType<typeof exactStats>;
         postPayments: ReturnType<typeof exactStats>;
         p99: string;
+        usage?: StackUsage;
       }
     | undefined;
   if (o.baseline) {
-    const log = o.log ?? (() => {});
     log(`baseline: starting the canned topology on port ${BASELINE_2025_PORTS.api}`);
     const floor = await upPayments({
       canned: true,
       port: BASELINE_2025_PORTS.api,
       simulatorPorts: [BASELINE_2025_PORTS.default, BASELINE_2025_PORTS.fallback],
+      fees: o.scenario.fees,
       log: (m) => log(`baseline: ${m}`),
     });
     try {
@@ -123,57 +142,74 @@ export async function bench2025(o: Bench2025Options) {
         'baseline',
       );
       baseline = {
-        allSuccessfulRequests: exactStats(b.rec.ok),
-        postPayments: exactStats(b.posts.all),
-        p99: `${Math.round(k6Percentile(b.rec.ok.values(), 99) * 100) / 100}ms`,
+        allSuccessfulRequests: exactStats(b.run.rec.ok),
+        postPayments: exactStats(b.run.posts.all),
+        p99: `${Math.round(k6Percentile(b.run.rec.ok.values(), 99) * 100) / 100}ms`,
+        ...(b.usage ? { usage: b.usage } : {}),
       };
     } finally {
       await floor.stop();
     }
   }
   const startedAt = new Date();
-  const run = await runOnce(o, o.target, o.defaultUrl, o.fallbackUrl, o.schedule.name);
-  const official = score(run, o);
-  const pp = run.final;
-  const processedDefault = pp.default?.totalRequests ?? 0;
-  const processedFallback = pp.fallback?.totalRequests ?? 0;
+  const { run, usage } = await runOnce(o, o.target, o.defaultUrl, o.fallbackUrl, schedule.name);
+  const scores = run.windows.map((w) => ({ window: w.window, score: scoreWindow(run, o, w) }));
+  const official = scores[0]!.score;
+  const whole = run.windows[run.windows.length - 1]!;
+  const processed = {
+    default: whole.default?.totalRequests ?? 0,
+    fallback: whole.fallback?.totalRequests ?? 0,
+  };
+  const warning = feeMismatch(run, o.scenario.fees);
+  if (warning) log(`WARNING: ${warning}`);
   const extras = {
     postPayments: exactStats(run.posts.all),
     allSuccessfulRequests: exactStats(run.rec.ok),
     httpErrorsByKind: run.rec.failures,
     statuses: run.rec.statuses,
     defaultShare:
-      processedDefault + processedFallback === 0
+      processed.default + processed.fallback === 0
         ? 0
-        : Math.round((processedDefault / (processedDefault + processedFallback)) * 10000) / 100,
-    processors: pp,
-    backendSummary: pp.backend,
+        : Math.round((processed.default / (processed.default + processed.fallback)) * 10000) / 100,
+    /** Accepted POSTs the processors never stored by the teardown (whole-run window). */
+    unprocessedAtEnd: run.successfulPosts - processed.default - processed.fallback,
+    inconsistenciesPerProcessor: run.checks.reduce((n, c) => n + c.perProcessor, 0),
+    windows: scores.map(({ window, score }) => ({
+      label: window.label,
+      seconds: window.seconds,
+      total_liquido: score.total_liquido,
+      net: Math.round((score.total_bruto - score.total_taxas) * 100) / 100,
+      default: score.pagamentos_realizados_default.num_pagamentos,
+      fallback: score.pagamentos_realizados_fallback.num_pagamentos,
+    })),
+    expectedFees: o.scenario.fees,
+    ...(warning ? { feeWarning: warning } : {}),
     backendMatchesProcessors:
-      pp.backend !== undefined &&
-      pp.default !== undefined &&
-      pp.fallback !== undefined &&
-      pp.backend.default.totalRequests === pp.default.totalRequests &&
-      pp.backend.fallback.totalRequests === pp.fallback.totalRequests,
+      whole.backend !== undefined &&
+      whole.backend.default.totalRequests === processed.default &&
+      whole.backend.fallback.totalRequests === processed.fallback,
     purgeBackendStatus: run.purgeBackendStatus,
     generator: run.generator,
+    ...(usage ? { stack: usage } : {}),
     ...(baseline ? { baseline } : {}),
+    meta: runMeta(),
   };
   const result = {
     ...official,
-    scenario: o.schedule.name,
+    scenario: schedule.name,
     target: o.target,
     startedAt: startedAt.toISOString(),
     seed: o.seed ?? null,
-    schedule: o.schedule,
-    grossFrom: o.grossFrom,
+    schedule,
+    grossFrom: o.scenario.grossFrom,
     extras,
     consistencyChecks: run.checks,
     timeline: timeline(run.rec),
     paymentsPerSecond: run.perSecond,
   };
-  const dir = reportDir(o.reportsBase, o.schedule.name, startedAt);
-  const bands = o.schedule.stages.map((st, i) => {
-    const end = o.schedule.stages[i + 1]?.atSec ?? o.schedule.durationSec;
+  const dir = reportDir(o.reportsBase, schedule.name, startedAt);
+  const bands = schedule.stages.map((st, i) => {
+    const end = schedule.stages[i + 1]?.atSec ?? schedule.durationSec;
     const bad = st.default.failing
       ? '#f4a3a3'
       : st.default.delayMs >= 1000
@@ -189,24 +225,28 @@ export async function bench2025(o: Bench2025Options) {
     };
   });
   const html = renderReport({
-    title: `Payments ${o.schedule.name} — ${o.target} — ${startedAt.toISOString()}`,
+    title: `Payments ${schedule.name} — ${o.target} — ${startedAt.toISOString()}`,
     headline: [
-      ['total_liquido (score)', official.total_liquido.toFixed(2)],
+      ...scores.map(
+        ({ window, score }) =>
+          [`total_liquido, ${window.label}`, score.total_liquido.toFixed(2)] as [string, string],
+      ),
       [
         'p99 (all successful requests)',
         `${official.p99.valor} → bonus ${official.p99.bonus}${baseline ? ` (canned floor ${baseline.p99})` : ''}`,
       ],
       [
         'inconsistencies',
-        `${official.multa.composicao.num_inconsistencias} (fine ${official.multa.porcentagem * 100}%)`,
+        `${official.multa.composicao.num_inconsistencias} (fine ${official.multa.porcentagem * 100}%); per processor ${extras.inconsistenciesPerProcessor}`,
       ],
-      [
-        'lag',
-        `${official.lag.lag} (${official.lag.num_pagamentos_solicitados} accepted, ${official.lag.num_pagamentos_total} recorded)`,
-      ],
+      ['unprocessed at the end', `${extras.unprocessedAtEnd} of ${run.successfulPosts} accepted`],
       [
         'payments via default',
-        `${processedDefault} (${extras.defaultShare}%), via fallback ${processedFallback}`,
+        `${processed.default} (${extras.defaultShare}%), via fallback ${processed.fallback}`,
+      ],
+      [
+        'fees',
+        `expected ${o.scenario.fees.default} / ${o.scenario.fees.fallback}${warning ? ` — ${warning}` : ''}`,
       ],
       [
         'POST /payments',
@@ -216,13 +256,32 @@ export async function bench2025(o: Bench2025Options) {
         'generator',
         `${run.generator.workers} VU thread(s): event-loop lag p99 ${run.generator.vuThreadLoopLagMs.p99} ms (main ${run.generator.eventLoopLagMs.p99} ms), VU start lateness p99 ${run.generator.startLatenessMs.p99} ms, CPU ${run.generator.cpuPercentOfOneCore}% of a core`,
       ],
+      [
+        'code',
+        `${extras.meta.commit ?? 'unknown commit'}${extras.meta.dirty ? ' + uncommitted changes' : ''}, Node ${extras.meta.node}`,
+      ],
     ],
     tables: [
+      usageTable(usage),
+      {
+        caption: 'Teardown windows',
+        rows: [
+          ['window', 'seconds', 'default', 'fallback', 'net', 'total_liquido'],
+          ...extras.windows.map((w) => [
+            w.label,
+            String(w.seconds),
+            String(w.default),
+            String(w.fallback),
+            w.net.toFixed(2),
+            w.total_liquido.toFixed(2),
+          ]),
+        ],
+      },
       {
         caption: 'Stages (sent to both processors)',
         rows: [
           ['at s', 'default delay ms', 'default failing', 'fallback delay ms', 'fallback failing'],
-          ...o.schedule.stages.map((st) => [
+          ...schedule.stages.map((st) => [
             String(st.atSec),
             String(st.default.delayMs),
             String(st.default.failing),
@@ -241,6 +300,7 @@ export async function bench2025(o: Bench2025Options) {
             'backend fallback',
             'processor fallback',
             'inconsistencies',
+            'per processor',
           ],
           ...run.checks.map((c) => [
             c.atSec.toFixed(1),
@@ -248,7 +308,8 @@ export async function bench2025(o: Bench2025Options) {
             String(c.default?.totalRequests ?? '?'),
             String(c.backend?.fallback.totalRequests ?? '?'),
             String(c.fallback?.totalRequests ?? '?'),
-            c.error ?? String(c.inconsistencies),
+            c.error ? `${c.inconsistencies} (${c.error})` : String(c.inconsistencies),
+            String(c.perProcessor),
           ]),
         ],
       },
@@ -264,22 +325,25 @@ export async function bench2025(o: Bench2025Options) {
     ],
     timeline: result.timeline,
     statuses: run.rec.statuses,
-    extraSeries: {
-      title: 'Payments processed per second, by processor',
-      yLabel: 'payments/s',
-      series: [
-        {
-          name: 'default',
-          color: '#2a9d8f',
-          points: run.perSecond.default.map((v, i) => [i, v] as const),
-        },
-        {
-          name: 'fallback',
-          color: '#e76f51',
-          points: run.perSecond.fallback.map((v, i) => [i, v] as const),
-        },
-      ],
-    },
+    extraCharts: [
+      {
+        title: 'Payments processed per second, by processor',
+        yLabel: 'payments/s',
+        series: [
+          {
+            name: 'default',
+            color: '#2a9d8f',
+            points: run.perSecond.default.map((v, i) => [i, v] as const),
+          },
+          {
+            name: 'fallback',
+            color: '#e76f51',
+            points: run.perSecond.fallback.map((v, i) => [i, v] as const),
+          },
+        ],
+      },
+      ...usageCharts(usage),
+    ],
     bands,
   });
   writeReport(dir, result, html);

@@ -6,14 +6,40 @@ import { bench2024 } from '../bench/bench2024.js';
 import { bench2025 } from '../bench/bench2025.js';
 import { seededRandom } from '../bench/core/random.js';
 import {
-  finalLike,
-  parseSchedule,
-  PREVIEW_2025,
-  scaleSchedule,
-  type Schedule2025,
-} from '../bench/core/schedule2025.js';
+  customScenario,
+  FINAL_SCENARIO,
+  PREVIEW_SCENARIO,
+  type Scenario2025,
+} from '../bench/core/scenario2025.js';
+import { finalLike, parseSchedule, scaleSchedule } from '../bench/core/schedule2025.js';
+import { usageLines } from '../bench/load/stack-watch.js';
+import { parseFees, PUBLIC_RULES_FEES, type Fees } from '../payments/core/fees.js';
 
-export const SCENARIOS = ['2024', '2025-preview', '2025-final-like'] as const;
+export const SCENARIOS = ['2024', '2025-preview', '2025-final', '2025-final-like'] as const;
+
+function feesArg(v: string): Fees {
+  const f = parseFees(v);
+  if (!f.ok) throw new RinhaError('INVALID_OPTION', `--fees: ${f.error}`);
+  return f.value;
+}
+
+/** The scenario a 2025 bench runs: the preview, the final, a seeded final-like one, or a file. */
+function scenario2025(
+  name: string,
+  o: { schedule?: string; seed: number; fees?: Fees; scale: number },
+): Scenario2025 {
+  let sc: Scenario2025;
+  if (o.schedule !== undefined)
+    sc = customScenario(
+      parseSchedule(JSON.parse(readFileSync(o.schedule, 'utf8')), o.schedule),
+      o.fees ?? PUBLIC_RULES_FEES,
+    );
+  else if (name === '2025-preview') sc = PREVIEW_SCENARIO;
+  else if (name === '2025-final') sc = FINAL_SCENARIO;
+  else sc = customScenario(finalLike(seededRandom(o.seed)), o.fees ?? PUBLIC_RULES_FEES);
+  if (o.fees !== undefined) sc = { ...sc, fees: o.fees };
+  return o.scale === 1 ? sc : { ...sc, schedule: scaleSchedule(sc.schedule, o.scale) };
+}
 
 function print2025(result: Awaited<ReturnType<typeof bench2025>>['result'], dir: string): void {
   const x = result.extras;
@@ -26,8 +52,18 @@ function print2025(result: Awaited<ReturnType<typeof bench2025>>['result'], dir:
     'p99 (all successful) / bonus': {
       value: `${result.p99.valor} / ${result.p99.bonus}${x.baseline ? ` (canned floor ${x.baseline.p99})` : ''}`,
     },
-    inconsistencies: { value: result.multa.composicao.num_inconsistencias },
-    'lag (accepted − recorded)': { value: result.lag.lag },
+    ...Object.fromEntries(
+      x.windows.map((w) => [
+        `score, ${w.label}`,
+        {
+          value: `${w.total_liquido} (net ${w.net}; default ${w.default} / fallback ${w.fallback})`,
+        },
+      ]),
+    ),
+    inconsistencies: {
+      value: `${result.multa.composicao.num_inconsistencias} (per processor ${x.inconsistenciesPerProcessor})`,
+    },
+    'unprocessed at the end': { value: x.unprocessedAtEnd },
     'payments default / fallback': {
       value: `${result.pagamentos_realizados_default.num_pagamentos} / ${result.pagamentos_realizados_fallback.num_pagamentos} (default ${x.defaultShare}%)`,
     },
@@ -39,6 +75,12 @@ function print2025(result: Awaited<ReturnType<typeof bench2025>>['result'], dir:
   console.log(
     `generator: ${x.generator.workers} VU thread(s), their event-loop lag p99 ${x.generator.vuThreadLoopLagMs.p99} ms (main thread ${x.generator.eventLoopLagMs.p99} ms), CPU ${x.generator.cpuPercentOfOneCore}% of a core`,
   );
+  if (x.feeWarning) console.log(`WARNING: ${x.feeWarning}`);
+  if (x.stack) for (const l of usageLines(x.stack)) console.log(`stack: ${l}`);
+  else
+    console.log(
+      'stack: not announced by a local `rinha up` on the target port (no cgroup figures)',
+    );
   console.log(`report: ${dir}/report.html`);
 }
 
@@ -62,6 +104,10 @@ export function registerBench(program: Command): void {
     )
     .option('--seed <n>', 'random seed (repeatable runs)', (v) => Number.parseInt(v, 10))
     .option('--baseline', 'first run the same scenario against the canned floor of the topology')
+    .option(
+      '--load-after-validation',
+      '2024: start the load once every validation is done (the original starts it alongside the per-client checks)',
+    )
     .option('--reports <dir>', 'where report folders go', 'reports')
     .option('--default-url <url>', '2025: the default processor', 'http://127.0.0.1:8001')
     .option('--fallback-url <url>', '2025: the fallback processor', 'http://127.0.0.1:8002')
@@ -70,6 +116,11 @@ export function registerBench(program: Command): void {
     .option(
       '--schedule <file>',
       '2025: run this schedule (JSON: durationSec, maxVUs, amount, stages)',
+    )
+    .option(
+      '--fees <default,fallback>',
+      "2025: the fees the processors are expected to charge (the final's are 0.07,0.10, the preview's and final-like's default 0.05,0.15); the bench warns when they charge others, and the --baseline floor's simulators charge these",
+      feesArg,
     )
     .action(
       async (
@@ -85,6 +136,8 @@ export function registerBench(program: Command): void {
           token: string;
           schedule?: string;
           workers?: number;
+          fees?: Fees;
+          loadAfterValidation?: boolean;
         },
       ) => {
         const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -96,20 +149,18 @@ export function registerBench(program: Command): void {
             `unknown scenario "${scenario}" (available: ${SCENARIOS.join(', ')})`,
           );
         if (scenario !== '2024') {
-          let schedule: Schedule2025;
-          if (o.schedule !== undefined)
-            schedule = parseSchedule(JSON.parse(readFileSync(o.schedule, 'utf8')), o.schedule);
-          else
-            schedule = scenario === '2025-preview' ? PREVIEW_2025 : finalLike(seededRandom(seed));
-          if (o.scale !== 1) schedule = scaleSchedule(schedule, o.scale);
+          const sc = scenario2025(scenario, {
+            seed,
+            scale: o.scale,
+            ...(o.schedule === undefined ? {} : { schedule: o.schedule }),
+            ...(o.fees === undefined ? {} : { fees: o.fees }),
+          });
           const { result, dir } = await bench2025({
             target: o.target,
             defaultUrl: o.defaultUrl,
             fallbackUrl: o.fallbackUrl,
             token: o.token,
-            schedule,
-            grossFrom:
-              scenario === '2025-preview' && o.schedule === undefined ? 'backend' : 'processors',
+            scenario: sc,
             ...(scenario === '2025-final-like' ? { seed } : {}),
             reportsBase: o.reports,
             progress: true,
@@ -130,6 +181,7 @@ export function registerBench(program: Command): void {
           reportsBase: o.reports,
           log: (m) => console.error(`[bench] ${m}`),
           progress: true,
+          ...(o.loadAfterValidation ? { loadAfterValidation: true } : {}),
         });
         const g = result.gatling;
         console.log(`\n2024 — ${o.target} — seed ${seed}`);
@@ -174,6 +226,11 @@ export function registerBench(program: Command): void {
         console.log(
           `generator: event-loop lag p99 ${result.generator.eventLoopLagMs.p99} ms, start lateness p99 ${result.generator.startLatenessMs.p99} ms, CPU ${result.generator.cpuPercentOfOneCore}% of a core`,
         );
+        if (result.stack) for (const l of usageLines(result.stack)) console.log(`stack: ${l}`);
+        else
+          console.log(
+            'stack: not announced by a local `rinha up` on the target port (no cgroup figures)',
+          );
         console.log(`report: ${dir}/report.html`);
       },
     );

@@ -178,6 +178,7 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
         nginx: CREBITO_NGINX,
         readyPath: READY_PATH,
       });
+      run.publish('2024', port, `${o.canned ? 'canned' : o.store}, balancer ${kind}`);
       run.log(
         `ready: http://127.0.0.1:${port} (${o.canned ? 'CANNED responses, no store' : `store ${o.store}`}, balancer ${kind})`,
       );

@@ -5,9 +5,9 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { closeServer, listen, PRIVATE_SOCKET_MODE, type ListenTarget } from '../http/listen.js';
-import type { Fees } from './core/fees.js';
+import { feeFraction, PUBLIC_RULES_FEES, type Fees } from './core/fees.js';
 import { DEFAULT_POLICY, type PolicyConfig, type ProcessorName } from './core/policy.js';
-import { assertAdoptSlack, Dispatcher } from './engine/dispatcher.js';
+import { assertAdoptSlack, PaymentDispatcher } from './engine/dispatcher.js';
 import {
   assertHealthTiming,
   FAILOVER_AFTER_MS,
@@ -81,7 +81,7 @@ export async function startCannedPaymentsInstance(
 
 export interface RunningPayments {
   readonly server: Server;
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: PaymentDispatcher;
   readonly poller: HealthPoller;
   readonly durable?: DurableLog;
   close(): Promise<void>;
@@ -89,7 +89,11 @@ export interface RunningPayments {
 
 export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise<RunningPayments> {
   const log = o.log ?? ((m: string) => console.error(m));
-  const policy = o.policy ?? DEFAULT_POLICY;
+  const fees = o.fees ?? PUBLIC_RULES_FEES;
+  const policy: PolicyConfig = {
+    ...(o.policy ?? DEFAULT_POLICY),
+    fees: { default: feeFraction(fees, 'default'), fallback: feeFraction(fees, 'fallback') },
+  };
   assertHealthTiming(FAILOVER_AFTER_MS, HEALTH_PERIOD_MS, policy.healthFreshMs);
   const name = o.name ?? `${os.hostname()}-${process.pid}`;
   if (o.durable && o.redisSocket === undefined)
@@ -119,7 +123,7 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
     o.durable && redis !== undefined
       ? new DurableLog({ redis, consumer: name, room: () => queue.room - READ_BATCH, log })
       : undefined;
-  const dispatcher = new Dispatcher(queue, clients, records, policy, log, Date.now, durable);
+  const dispatcher = new PaymentDispatcher(queue, clients, records, policy, log, Date.now, durable);
   const peer = o.peerSocket === undefined ? undefined : new Peer(o.peerSocket);
   const peerCoordinator =
     redis === undefined ? new PeerCoordinator(o.role, peer, Date.now()) : undefined;

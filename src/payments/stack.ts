@@ -171,6 +171,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
       const what = o.canned
         ? 'CANNED responses'
         : `${redisSocket === undefined ? 'memory' : 'redis'} store${o.durable ? ', durable' : ''}`;
+      run.publish('2025', port, `${what}, fees ${fees.default}/${fees.fallback}, balancer ${kind}`);
       run.log(
         `ready: http://127.0.0.1:${port} (payments, ${what}, fees ${fees.default}/${fees.fallback}, balancer ${kind})`,
       );

@@ -7,7 +7,7 @@ import { RinhaError } from '../errors.js';
 import { describeTarget } from '../http/listen.js';
 import type { SystemDefinition } from '../stack/system.js';
 import { parseFees, PUBLIC_RULES_FEES, type Fees } from './core/fees.js';
-import { DEFAULT_POLICY } from './core/policy.js';
+import { DEFAULT_POLICY, maxWaitMs } from './core/policy.js';
 import { paymentsDeployFiles } from './deploy.js';
 import { POLLER_ROLES, type PollerRole } from './engine/health.js';
 import { startCannedPaymentsInstance, startPaymentsInstance } from './instance.js';
@@ -29,7 +29,7 @@ const feesOption = (prefix: string) =>
 const fallbackAfterOption = (prefix: string) =>
   new Option(
     '--fallback-after-ms <ms>',
-    `${prefix}while default is down, fallback takes payments that waited this long (default ${DEFAULT_POLICY.fallbackAfterWaitMs})`,
+    `${prefix}while default is down, fallback takes payments that waited this long (default: from the fees, ${maxWaitMs({ ...DEFAULT_POLICY, fees: { default: 0.05, fallback: 0.15 } })} ms at 0.05/0.15, ${maxWaitMs({ ...DEFAULT_POLICY, fees: { default: 0.07, fallback: 0.1 } })} ms at 0.07/0.10)`,
   ).argParser(intArg('ms', 0, 600_000));
 
 function checkUp(own: OptionValues, store: string): void {

@@ -29,7 +29,20 @@ export interface ServiceGroup {
   cpuStats(): CpuStats;
   /** Pids still in the group (to kill leftovers). */
   pids(): number[];
+  /** The files behind the figures above, for readers in other processes (the bench). */
+  readonly files: CgroupFiles;
   remove(): void;
+}
+
+/** Where a group's figures are read (paths on this machine). */
+export interface CgroupFiles {
+  readonly version: 'v1' | 'v2';
+  /** cpu.stat: nr_throttled and throttled_time (v1, ns) or throttled_usec (v2) and usage_usec. */
+  readonly cpuStat: string;
+  /** v1 only: cpuacct.usage, CPU time used in ns. */
+  readonly cpuUsage?: string;
+  /** Memory in use now: memory.usage_in_bytes (v1) or memory.current (v2). */
+  readonly memoryNow: string;
 }
 
 export interface CpuStats {
@@ -42,7 +55,7 @@ export interface CpuStats {
 }
 
 /** Parses "key value" lines (cpu.stat) into numbers. */
-function statFile(file: string): Map<string, number> {
+export function statFile(file: string): Map<string, number> {
   const m = new Map<string, number>();
   for (const line of (read(file) ?? '').split('\n')) {
     const [k, v] = line.split(' ');
@@ -134,6 +147,11 @@ function v2(root: string, runId: string): CgroupManager {
           };
         },
         pids: () => pidsIn(procs),
+        files: {
+          version: 'v2',
+          cpuStat: path.join(dir, 'cpu.stat'),
+          memoryNow: path.join(dir, 'memory.current'),
+        },
         remove: () => tryRmdir(dir),
       };
       groups.push(g);
@@ -210,6 +228,12 @@ function v1(
           };
         },
         pids: () => pidsIn(procs),
+        files: {
+          version: 'v1',
+          cpuStat: path.join(cpuDir, 'cpu.stat'),
+          ...(acctDir === undefined ? {} : { cpuUsage: path.join(acctDir, 'cpuacct.usage') }),
+          memoryNow: path.join(memDir, 'memory.usage_in_bytes'),
+        },
         remove: () => {
           tryRmdir(cpuDir);
           tryRmdir(memDir);

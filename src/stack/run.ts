@@ -8,6 +8,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Limits } from './cgroups.js';
+import { removeDescriptor, writeDescriptor } from './descriptor.js';
 import { assertPortsFree } from './probe.js';
 import type { Service, ServiceSpec } from './service.js';
 import { SCRATCH_PREFIX, Stack, waitUntil } from './stack.js';
@@ -52,6 +53,11 @@ export interface Run {
   ready(what: string, probe: () => Promise<boolean>, service?: Service): Promise<void>;
   /** Removes `dir` when the run stops (e.g. a database cluster's files). */
   removeAtStop(dir: string): void;
+  /**
+   * Announces the ready stack on its public port (stack/descriptor.ts) so `rinha bench` can read
+   * its services' CPU, throttling and memory; withdrawn at stop.
+   */
+  publish(system: string, port: number, variant: string): void;
   stop(): Promise<void>;
 }
 
@@ -77,6 +83,7 @@ export async function openRun(o: RunOptions): Promise<Run> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
   chmodSync(scratch, 0o755);
   const cleanup = [scratch];
+  let published: number | undefined;
   let stack: Stack;
   try {
     stack = await Stack.open({
@@ -111,7 +118,19 @@ export async function openRun(o: RunOptions): Promise<Run> {
         ...(o.signal === undefined ? {} : { signal: o.signal }),
       }),
     removeAtStop: (dir) => void cleanup.push(dir),
+    publish(system, port, variant) {
+      writeDescriptor({
+        pid: process.pid,
+        system,
+        port,
+        runDir,
+        variant,
+        services: stack.describeServices(),
+      });
+      published = port;
+    },
     async stop() {
+      if (published !== undefined) removeDescriptor(published, process.pid);
       await stack.stop();
       for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
     },

@@ -10,6 +10,7 @@ import {
   type CgroupManager,
   type Limits,
 } from './cgroups.js';
+import type { StackDescriptor } from './descriptor.js';
 import { Service, type ServiceSpec } from './service.js';
 import assert from 'node:assert/strict';
 import { RinhaError } from '../errors.js';
@@ -114,6 +115,16 @@ export class Stack {
       `started ${spec.name} (pid ${svc.pid}, ${limits.cpus} CPU, ${limits.memoryMB} MB)`,
     );
     return svc;
+  }
+
+  /** Each service's limits and cgroup files (for the stack's descriptor, stack/descriptor.ts). */
+  describeServices(): StackDescriptor['services'] {
+    return this.order.map((s) => ({
+      name: s.spec.name,
+      limits: this.limitsOf.get(s.spec.name)!,
+      limitsApplied: s.group !== undefined,
+      ...(s.group === undefined ? {} : { files: s.group.files }),
+    }));
   }
 
   private finalReport: ServiceReport[] | undefined;

@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { bench2025 } from '../../src/bench/bench2025.js';
 import { PREVIEW_2025, type Schedule2025 } from '../../src/bench/core/schedule2025.js';
+import { customScenario } from '../../src/bench/core/scenario2025.js';
+import { FINAL_FEES, PUBLIC_RULES_FEES } from '../../src/payments/core/fees.js';
 import { startProcessor, type RunningProcessor } from '../../src/processor/server.js';
 import { fakePayments } from '../helpers/fake-payments.js';
 
@@ -39,8 +41,7 @@ const run = (url: string, schedule: Schedule2025, checkEverySec: number) =>
     defaultUrl: dflt.url,
     fallbackUrl: fb.url,
     token: '123',
-    schedule,
-    grossFrom: 'processors',
+    scenario: customScenario(schedule, PUBLIC_RULES_FEES),
     reportsBase: mkdtempSync(path.join(os.tmpdir(), 'rinha-bench25-')),
     progress: false,
     checkEverySec,
@@ -67,6 +68,28 @@ test('a correct backend: consistent, no lag, gross and fees from the processors'
     assert.equal(result.extras.backendMatchesProcessors, true);
     assert.ok(result.consistencyChecks.length >= 5);
     assert.ok(existsSync(path.join(dir, 'report.html')));
+  } finally {
+    await backend.close();
+  }
+});
+
+test('processors charging other fees than the scenario expects: the bench says so', async () => {
+  const backend = await fakePayments({ defaultUrl: dflt.url, fallbackUrl: fb.url, wrong: false });
+  try {
+    const { result } = await bench2025({
+      target: backend.url,
+      defaultUrl: dflt.url,
+      fallbackUrl: fb.url,
+      token: '123',
+      scenario: customScenario({ ...SHORT, durationSec: 3 }, FINAL_FEES),
+      reportsBase: mkdtempSync(path.join(os.tmpdir(), 'rinha-bench25-')),
+      progress: false,
+      checkEverySec: 1,
+    });
+    assert.match(
+      result.extras.feeWarning ?? '',
+      /charge 0\.05 \/ 0\.15, the scenario expects 0\.07 \/ 0\.10/,
+    );
   } finally {
     await backend.close();
   }
@@ -110,8 +133,7 @@ test('--baseline first runs the schedule against the canned floor of the topolog
       defaultUrl: dflt.url,
       fallbackUrl: fb.url,
       token: '123',
-      schedule: { ...SHORT, durationSec: 4 },
-      grossFrom: 'processors',
+      scenario: customScenario({ ...SHORT, durationSec: 4 }, PUBLIC_RULES_FEES),
       reportsBase: mkdtempSync(path.join(os.tmpdir(), 'rinha-bench25-')),
       progress: false,
       checkEverySec: 1,

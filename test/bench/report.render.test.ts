@@ -44,20 +44,22 @@ test(
         ],
         timeline,
         statuses: { '200': 3000, '422': 200 },
-        extraSeries: {
-          title: 'payments per processor',
-          yLabel: 'payments/s',
-          series: [
-            {
-              name: 'default',
-              color: '#000',
-              points: [
-                [0, 1],
-                [1, 2],
-              ],
-            },
-          ],
-        },
+        extraCharts: [
+          {
+            title: 'payments per processor',
+            yLabel: 'payments/s',
+            series: [
+              {
+                name: 'default',
+                color: '#000',
+                points: [
+                  [0, 1],
+                  [1, 2],
+                ],
+              },
+            ],
+          },
+        ],
         bands: [{ from: 0, to: 10, label: 'stage 1', color: '#eee' }],
       }),
     );

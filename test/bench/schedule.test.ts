@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { checkDifference, FINAL_SCENARIO } from '../../src/bench/core/scenario2025.js';
 import {
+  FINAL_2025,
   finalLike,
   parseSchedule,
   PREVIEW_2025,
@@ -165,4 +167,47 @@ test('schedule files: valid ones parse, invalid ones name the bad field', () => 
       }),
     /time order/,
   );
+});
+
+test('the final is the published script: 300 s, 603 VUs, 20.05, its ten stages, fees 0.07/0.10, the last 70 s scored', () => {
+  assert.deepEqual(
+    [FINAL_2025.durationSec, FINAL_2025.maxVUs, FINAL_2025.amount],
+    [300, 603, 20.05],
+  );
+  assert.deepEqual(
+    FINAL_2025.stages.map((s) => [
+      s.atSec,
+      s.default.delayMs,
+      s.default.failing,
+      s.fallback.delayMs,
+      s.fallback.failing,
+    ]),
+    [
+      [1, 0, false, 0, false],
+      [30, 1000, false, 0, false],
+      [60, 500, false, 0, false],
+      [90, 2000, true, 1000, false],
+      [120, 5000, true, 5, false],
+      [150, 0, false, 5, true],
+      [180, 100, false, 5, false],
+      [210, 50, false, 0, false],
+      [240, 103, false, 10, false],
+      [270, 2000, false, 0, false],
+    ],
+  );
+  assert.deepEqual(FINAL_SCENARIO.fees, { default: '0.07', fallback: '0.10' });
+  assert.equal(FINAL_SCENARIO.official.seconds, 70);
+  assert.equal(FINAL_SCENARIO.grossFrom, 'processors');
+  assert.deepEqual(
+    FINAL_SCENARIO.others.map((w) => w.seconds),
+    [360],
+  );
+});
+
+test('consistency formulas: the sum forgives a payment recorded under the wrong processor, per processor does not', () => {
+  const backend = { default: 10, fallback: 5 };
+  assert.equal(checkDifference('sum', backend, { default: 10, fallback: 5 }), 0);
+  assert.equal(checkDifference('sum', backend, { default: 11, fallback: 4 }), 0);
+  assert.equal(checkDifference('per-processor', backend, { default: 11, fallback: 4 }), 2);
+  assert.equal(checkDifference('sum', backend, { default: 9, fallback: 5 }), 1);
 });

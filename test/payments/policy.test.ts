@@ -1,23 +1,55 @@
+// The routing policy as a table: every processor condition × backlog, under both fee pairs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_POLICY as cfg,
+  DEFAULT_POLICY,
+  expectedLatencyMs,
   INITIAL_OBSERVED,
+  isAuditSafe,
   isDown,
+  maxWaitMs,
   observe,
   route,
   type Observed,
+  type PolicyConfig,
   type ProcessorState,
 } from '../../src/payments/core/policy.js';
 
 const NOW = 1_750_000_000_000;
-const up: ProcessorState = { observed: INITIAL_OBSERVED };
+const PREVIEW: PolicyConfig = { ...DEFAULT_POLICY, fees: { default: 0.05, fallback: 0.15 } };
+const FINAL: PolicyConfig = { ...DEFAULT_POLICY, fees: { default: 0.07, fallback: 0.1 } };
 const st = (o: Partial<Observed> = {}, health?: ProcessorState['health']): ProcessorState => ({
   observed: { ...INITIAL_OBSERVED, ...o },
   ...(health ? { health } : {}),
 });
-const failingHealth = { failing: true, minResponseTimeMs: 0, atMs: NOW - 1000 };
+const reading = (minResponseTimeMs: number, failing = false, ageMs = 100) => ({
+  failing,
+  minResponseTimeMs,
+  atMs: NOW - ageMs,
+});
+const up = st();
+const fast = st({ latencyEwmaMs: 2, lastStoredAtMs: NOW - 5 });
+const slow = (ms: number) => st({ latencyEwmaMs: ms, lastStoredAtMs: NOW - 5 });
+const full = (o: ProcessorState, cfg: PolicyConfig, name: 'default' | 'fallback') => ({
+  ...o,
+  observed: {
+    ...o.observed,
+    inFlight: cfg.maxInFlight[name],
+    oldestInFlightAtMs: NOW - o.observed.latencyEwmaMs,
+  },
+});
 const downByOutcomes = st({ consecutiveNotStored: 3, lastNotStoredAtMs: NOW - 10 });
+const downByHealth = st({ lastNotStoredAtMs: NOW - 10 }, reading(0, true));
+
+test('the wait for default comes from the fees: the fee gap against the end-of-run risk', () => {
+  assert.equal(maxWaitMs(PREVIEW), 1053, '0.05/0.15: 10 points of gap buy about a second');
+  assert.equal(maxWaitMs(FINAL), 323, '0.07/0.10: 3 points buy a third of a second');
+  assert.equal(
+    maxWaitMs({ ...FINAL, fees: { default: 0.1, fallback: 0.1 } }),
+    0,
+    'no gap, no wait',
+  );
+});
 
 test('observe: stored resets failures and feeds the latency average; not-stored counts up; unknown changes nothing', () => {
   let o = observe(INITIAL_OBSERVED, 'stored', 100, NOW);
@@ -32,16 +64,17 @@ test('observe: stored resets failures and feeds the latency average; not-stored 
   assert.equal(observe(o, 'already_stored', 100, NOW + 5).consecutiveNotStored, 0);
 });
 
-test('down: by fresh failing health (unless a payment was stored since), or by consecutive not-stored answers', () => {
+test('down: by fresh failing health (unless a payment was stored since), or by refusals in a row', () => {
+  const cfg = FINAL;
   assert.equal(isDown(up, NOW, cfg), false);
-  assert.equal(isDown(st({}, failingHealth), NOW, cfg), true);
+  assert.equal(isDown(st({}, reading(0, true, 1000)), NOW, cfg), true);
   assert.equal(
-    isDown(st({}, { ...failingHealth, atMs: NOW - 60_000 }), NOW, cfg),
+    isDown(st({}, reading(0, true, 60_000)), NOW, cfg),
     false,
     'stale health is ignored',
   );
   assert.equal(
-    isDown(st({ lastStoredAtMs: NOW - 10 }, failingHealth), NOW, cfg),
+    isDown(st({ lastStoredAtMs: NOW - 10 }, reading(0, true, 1000)), NOW, cfg),
     false,
     'a stored payment after the reading wins',
   );
@@ -49,10 +82,7 @@ test('down: by fresh failing health (unless a payment was stored since), or by c
   assert.equal(isDown(st({ consecutiveNotStored: 2 }), NOW, cfg), false);
   assert.equal(
     isDown(
-      st(
-        { consecutiveNotStored: 9, lastNotStoredAtMs: NOW - 3000 },
-        { failing: false, minResponseTimeMs: 0, atMs: NOW - 1000 },
-      ),
+      st({ consecutiveNotStored: 9, lastNotStoredAtMs: NOW - 3000 }, reading(0, false, 1000)),
       NOW,
       cfg,
     ),
@@ -61,10 +91,7 @@ test('down: by fresh failing health (unless a payment was stored since), or by c
   );
   assert.equal(
     isDown(
-      st(
-        { consecutiveNotStored: 9, lastNotStoredAtMs: NOW - 500 },
-        { failing: false, minResponseTimeMs: 0, atMs: NOW - 1000 },
-      ),
+      st({ consecutiveNotStored: 9, lastNotStoredAtMs: NOW - 500 }, reading(0, false, 1000)),
       NOW,
       cfg,
     ),
@@ -73,30 +100,62 @@ test('down: by fresh failing health (unless a payment was stored since), or by c
   );
 });
 
-// Every processor condition × the oldest payment's wait.
-test('route: table of processor conditions', () => {
-  const slowDefault = st(
-    { latencyEwmaMs: 5000 },
-    { failing: false, minResponseTimeMs: 5000, atMs: NOW - 100 },
+test('latency: the newer of health and stored payments, at least the age of the oldest in flight; audit-safe below 1.5 s', () => {
+  const cfg = FINAL;
+  assert.equal(
+    expectedLatencyMs(
+      st({ latencyEwmaMs: 2000, lastStoredAtMs: NOW - 9000 }, reading(100, false, 1000)),
+      NOW,
+      cfg,
+    ),
+    100,
+    'a reading newer than the payments says it got faster',
   );
-  const slowFallback = st(
-    { latencyEwmaMs: 1000 },
-    { failing: false, minResponseTimeMs: 1000, atMs: NOW - 100 },
+  assert.equal(
+    expectedLatencyMs(
+      st({ latencyEwmaMs: 90, lastStoredAtMs: NOW - 10 }, reading(2000, false, 1000)),
+      NOW,
+      cfg,
+    ),
+    90,
+    'payments stored since the reading say what it does',
   );
+  assert.equal(
+    expectedLatencyMs(
+      st({
+        latencyEwmaMs: 100,
+        lastStoredAtMs: NOW - 10,
+        inFlight: 3,
+        oldestInFlightAtMs: NOW - 1800,
+      }),
+      NOW,
+      cfg,
+    ),
+    1800,
+    'a payment out for 1.8 s: it slowed down',
+  );
+  assert.equal(isAuditSafe(slow(1000), NOW, cfg), true);
+  assert.equal(isAuditSafe(slow(1499), NOW, cfg), true);
+  assert.equal(isAuditSafe(slow(1500), NOW, cfg), false);
+  assert.equal(isAuditSafe(slow(2000), NOW, cfg), false);
+});
+
+test('probes of a down processor, paced by time and bounded in number', () => {
+  const cfg = FINAL;
   const probing = st({ consecutiveNotStored: 5, lastNotStoredAtMs: NOW - 1000 });
-  const probeInFlight = st({
+  const probeJustSent = st({
     consecutiveNotStored: 5,
     lastNotStoredAtMs: NOW - 1000,
     inFlight: 1,
     lastSentAtMs: NOW - 10,
   });
-  const slowProbeInFlight = st({
+  const slowProbeOut = st({
     consecutiveNotStored: 5,
     lastNotStoredAtMs: NOW - 6000,
     inFlight: 1,
     lastSentAtMs: NOW - cfg.probeEveryMs,
   });
-  const probesAtTheirCap = st({
+  const atCap = st({
     consecutiveNotStored: 5,
     lastNotStoredAtMs: NOW - 6000,
     inFlight: cfg.maxProbesInFlight,
@@ -108,56 +167,219 @@ test('route: table of processor conditions', () => {
     inFlight: 1,
     lastSentAtMs: NOW - 1000,
   });
-  const fullDefault = st({ inFlight: cfg.maxInFlight.default });
-  const rows: [string, ProcessorState, ProcessorState, number, string][] = [
-    ['both healthy', up, up, 0, 'default'],
-    ['both healthy, long wait', up, up, 60_000, 'default'],
-    ['default slow (5 s) still works', slowDefault, up, 60_000, 'default'],
-    ['default saturated, fallback fine', fullDefault, up, 60_000, 'hold'],
-    ['default down, short wait: hold', downByOutcomes, up, 100, 'hold'],
-    [
-      'default down, long wait, fallback fast: fallback',
-      downByOutcomes,
-      up,
-      cfg.fallbackAfterWaitMs,
-      'fallback',
-    ],
-    ['default down, long wait, fallback slow: hold', downByOutcomes, slowFallback, 60_000, 'hold'],
-    ['both down: hold', downByOutcomes, downByOutcomes, 60_000, 'hold'],
-    [
-      'default down, fallback down long enough: probe fallback',
-      downByOutcomes,
-      probing,
-      60_000,
-      'fallback',
-    ],
-    ['default down, fallback probe in flight: hold', downByOutcomes, probeInFlight, 60_000, 'hold'],
-    [
-      'default down by health, fallback fine, long wait',
-      st({ lastNotStoredAtMs: NOW - 10 }, failingHealth),
-      up,
-      60_000,
-      'fallback',
-    ],
-    ['default down long enough: probe it', probing, up, 0, 'default'],
-    ['probe sent just now: no second probe yet', probeInFlight, up, 0, 'hold'],
-    [
-      'a slow probe still out after the probe period: another probe',
-      slowProbeInFlight,
-      up,
-      0,
-      'default',
-    ],
-    ['probes in flight at their cap: hold', probesAtTheirCap, up, 0, 'hold'],
-    ['a refusal just now: the next probe waits', justRefused, up, 0, 'hold'],
-    [
-      "default down, fallback's slow probe out long enough: probe fallback again",
-      downByOutcomes,
-      slowProbeInFlight,
-      60_000,
-      'fallback',
-    ],
-  ];
-  for (const [name, d, f, wait, expected] of rows)
-    assert.equal(route(NOW, wait, { default: d, fallback: f }, cfg), expected, name);
+  const b = { oldestWaitMs: 0, length: 1 };
+  assert.equal(
+    route(NOW, b, { default: probing, fallback: up }, cfg),
+    'default',
+    'down long enough: probe it',
+  );
+  assert.equal(route(NOW, b, { default: probeJustSent, fallback: up }, cfg), 'hold');
+  assert.equal(
+    route(NOW, b, { default: slowProbeOut, fallback: up }, cfg),
+    'default',
+    'a slow probe out for a period: another',
+  );
+  assert.equal(route(NOW, b, { default: atCap, fallback: up }, cfg), 'hold');
+  assert.equal(route(NOW, b, { default: justRefused, fallback: up }, cfg), 'hold');
+});
+
+// Every processor condition × the backlog, under both fee pairs. Capacity at 400 in flight per
+// instance: default at 100 ms carries 4 payments/ms, at 1 s 0.4/ms, at 2 s 0.2/ms.
+for (const [fees, cfg] of [
+  ['0.05/0.15', PREVIEW],
+  ['0.07/0.10', FINAL],
+] as const) {
+  test(`route under fees ${fees}: the table of conditions`, () => {
+    const w = maxWaitMs(cfg);
+    const justUnder = (perMs: number) => ({ oldestWaitMs: 0, length: Math.floor(perMs * w * 0.9) });
+    const over = (perMs: number) => ({ oldestWaitMs: 0, length: Math.ceil(perMs * w * 1.2) + 1 });
+    const rows: [
+      string,
+      ProcessorState,
+      ProcessorState,
+      { oldestWaitMs: number; length: number },
+      string,
+    ][] = [
+      ['both healthy and fast', fast, fast, { oldestWaitMs: 0, length: 1 }, 'default'],
+      [
+        'both healthy, a long backlog: default while it has room',
+        fast,
+        fast,
+        { oldestWaitMs: 60_000, length: 40_000 },
+        'default',
+      ],
+      [
+        'default slow (1 s, audit-safe) still works',
+        slow(1000),
+        fast,
+        { oldestWaitMs: 0, length: 1 },
+        'default',
+      ],
+      [
+        'default full at 1 s, backlog it drains in time: wait',
+        full(slow(1000), cfg, 'default'),
+        fast,
+        justUnder(0.4),
+        'hold',
+      ],
+      [
+        'default full at 1 s, backlog beyond the wait: overflow to a fast fallback',
+        full(slow(1000), cfg, 'default'),
+        fast,
+        over(0.4),
+        'fallback',
+      ],
+      [
+        'default full, fallback full too: wait',
+        full(slow(1000), cfg, 'default'),
+        full(fast, cfg, 'fallback'),
+        over(0.4),
+        'hold',
+      ],
+      [
+        'default full, fallback down: wait',
+        full(slow(1000), cfg, 'default'),
+        downByOutcomes,
+        over(0.4),
+        'hold',
+      ],
+      [
+        'default full at 1 s, fallback slow (5 s, not audit-safe): wait for the safe one',
+        full(slow(1000), cfg, 'default'),
+        slow(5000),
+        over(0.4),
+        'hold',
+      ],
+      [
+        "default 2 s (not audit-safe), fallback fast: fallback (the final's last stage)",
+        slow(2000),
+        fast,
+        { oldestWaitMs: 0, length: 1 },
+        'fallback',
+      ],
+      [
+        'default 2 s by health, fallback fast: fallback at once',
+        st({}, reading(2000)),
+        fast,
+        { oldestWaitMs: 0, length: 1 },
+        'fallback',
+      ],
+      [
+        'default 2 s, fallback 1 s: fallback (safe)',
+        slow(2000),
+        slow(1000),
+        { oldestWaitMs: 0, length: 1 },
+        'fallback',
+      ],
+      [
+        'default 2 s, fallback safe but full: wait for it, never the unsafe one',
+        slow(2000),
+        full(fast, cfg, 'fallback'),
+        over(4),
+        'hold',
+      ],
+      [
+        'default 2 s, fallback down: default (slow, but it works)',
+        slow(2000),
+        downByOutcomes,
+        { oldestWaitMs: 0, length: 1 },
+        'default',
+      ],
+      [
+        'default 5 s, fallback 5 s: default (cheaper; neither is safe)',
+        slow(5000),
+        slow(5000),
+        { oldestWaitMs: 0, length: 1 },
+        'default',
+      ],
+      [
+        'default 5 s full, fallback 5 s, backlog beyond the wait: overflow',
+        full(slow(5000), cfg, 'default'),
+        slow(5000),
+        over(0.08),
+        'fallback',
+      ],
+      [
+        'default down, short wait: hold for its return',
+        downByOutcomes,
+        fast,
+        { oldestWaitMs: 10, length: 5 },
+        'hold',
+      ],
+      [
+        'default down, waited the fee-derived time: fallback',
+        downByOutcomes,
+        fast,
+        { oldestWaitMs: w, length: 5 },
+        'fallback',
+      ],
+      [
+        'default down by health, waited: fallback',
+        downByHealth,
+        fast,
+        { oldestWaitMs: w, length: 5 },
+        'fallback',
+      ],
+      [
+        'default down, waited, fallback slow (1 s): fallback',
+        downByOutcomes,
+        slow(1000),
+        { oldestWaitMs: w, length: 5 },
+        'fallback',
+      ],
+      [
+        'default down, waited, fallback 5 s: fallback (the only one working)',
+        downByOutcomes,
+        slow(5000),
+        { oldestWaitMs: w, length: 5 },
+        'fallback',
+      ],
+      [
+        'default down, waited, fallback full: hold',
+        downByOutcomes,
+        full(fast, cfg, 'fallback'),
+        { oldestWaitMs: w, length: 5 },
+        'hold',
+      ],
+      [
+        'both down: hold (probes aside)',
+        downByOutcomes,
+        downByOutcomes,
+        { oldestWaitMs: 60_000, length: 5 },
+        'hold',
+      ],
+      [
+        'both down, fallback down long enough: probe fallback',
+        downByOutcomes,
+        st({ consecutiveNotStored: 5, lastNotStoredAtMs: NOW - 1000 }),
+        { oldestWaitMs: 60_000, length: 5 },
+        'fallback',
+      ],
+    ];
+    for (const [name, d, f, backlog, expected] of rows)
+      assert.equal(route(NOW, backlog, { default: d, fallback: f }, cfg), expected, name);
+  });
+}
+
+test('the wait before fallback while default is down: derived from the fees, or set', () => {
+  const b = (oldestWaitMs: number) => ({ oldestWaitMs, length: 1 });
+  assert.equal(
+    route(NOW, b(400), { default: downByOutcomes, fallback: fast }, PREVIEW),
+    'hold',
+    '0.05/0.15 waits about a second',
+  );
+  assert.equal(
+    route(NOW, b(400), { default: downByOutcomes, fallback: fast }, FINAL),
+    'fallback',
+    '0.07/0.10 a third',
+  );
+  assert.equal(
+    route(
+      NOW,
+      b(400),
+      { default: downByOutcomes, fallback: fast },
+      { ...PREVIEW, fallbackAfterWaitMs: 300 },
+    ),
+    'fallback',
+  );
 });

@@ -180,7 +180,10 @@ for (const mode of ['memory', 'redis', 'durable'] as const)
     test('a processor slower than our timeout: the unknown payment is retried only there and charged once', async () => {
       await reset();
       // Longer than DEFAULT_PAYMENT_TIMEOUT_MS (6 s): the first attempt's outcome is unknown to us.
+      // Fallback is as slow, so default (the cheaper) takes it; were the unknown payment ever sent
+      // to fallback too, fallback would store it.
       await call(`${s.processors.default}/admin/configurations/delay`, 'PUT', { delay: 6_500 }, T);
+      await call(`${s.processors.fallback}/admin/configurations/delay`, 'PUT', { delay: 6_500 }, T);
       const id = randomUUID();
       assert.equal(
         (await call(`${api}/payments`, 'POST', { correlationId: id, amount: 42.5 })).status,
@@ -188,6 +191,7 @@ for (const mode of ['memory', 'redis', 'durable'] as const)
       );
       await settled(1);
       await call(`${s.processors.default}/admin/configurations/delay`, 'PUT', { delay: 0 }, T);
+      await call(`${s.processors.fallback}/admin/configurations/delay`, 'PUT', { delay: 0 }, T);
       const [o, t] = [await ours(), await theirs()];
       assert.equal(t.default.totalRequests, 1, 'stored once at default');
       assert.equal(t.fallback.totalRequests, 0, 'never sent to the other processor while unknown');

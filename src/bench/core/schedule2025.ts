@@ -42,6 +42,30 @@ export const PREVIEW_2025: Schedule2025 = {
   ],
 };
 
+/**
+ * The official final (rinha-test/rinha-final.js): 300 s, 603 VUs, 20.05, ten stages, one every
+ * 30 s. The last one (default 2 s, fallback 0 ms) is more than default can carry: with 800
+ * requests in progress at most, a 2-s delay caps it near 400 payments/s while ~600 arrive.
+ */
+export const FINAL_2025: Schedule2025 = {
+  name: '2025-final',
+  durationSec: 300,
+  maxVUs: 603,
+  amount: 20.05,
+  stages: [
+    { atSec: 1, default: c(0, false), fallback: c(0, false) },
+    { atSec: 30, default: c(1000, false), fallback: c(0, false) },
+    { atSec: 60, default: c(500, false), fallback: c(0, false) },
+    { atSec: 90, default: c(2000, true), fallback: c(1000, false) },
+    { atSec: 120, default: c(5000, true), fallback: c(5, false) },
+    { atSec: 150, default: c(0, false), fallback: c(5, true) },
+    { atSec: 180, default: c(100, false), fallback: c(5, false) },
+    { atSec: 210, default: c(50, false), fallback: c(0, false) },
+    { atSec: 240, default: c(103, false), fallback: c(10, false) },
+    { atSec: 270, default: c(2000, false), fallback: c(0, false) },
+  ],
+};
+
 /** Delays the final's conditions use (0 ms to 5 s). */
 const DELAYS_MS = [0, 0, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 

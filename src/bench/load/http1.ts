@@ -35,6 +35,7 @@ export function send(
   body?: string,
   agent: http.Agent | false = false,
   headers: http.OutgoingHttpHeaders = {},
+  timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<Answer> {
   return new Promise((resolve) => {
     const start = performance.now();
@@ -53,7 +54,7 @@ export function send(
                 'content-type': 'application/json',
                 'content-length': Buffer.byteLength(body),
               },
-        timeout: REQUEST_TIMEOUT_MS,
+        timeout: timeoutMs,
       },
       (res) => {
         let text = '';

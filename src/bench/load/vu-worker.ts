@@ -16,6 +16,8 @@ export interface VuWorkerInput {
   /** Epoch ms of the test's start (the windows count from it). */
   readonly startEpochMs: number;
   readonly sleepMs: number;
+  /** A POST unanswered this long is a failure (k6's request timeout). */
+  readonly timeoutMs: number;
 }
 
 /** A batch: per request [epoch ms at start, latency ms, status]; errors for status-0 entries. */
@@ -64,10 +66,19 @@ if (parentPort !== null) {
     try {
       while (epoch() < endAt) {
         const at = epoch();
-        const a = await send(input.target, 'POST', '/payments', body(randomUUID()), agent);
+        const a = await send(
+          input.target,
+          'POST',
+          '/payments',
+          body(randomUUID()),
+          agent,
+          {},
+          input.timeoutMs,
+        );
         buf.push(at, a.ms, a.status);
         if (a.status === 0) errors.push(a.error ?? 'no answer');
-        if (epoch() >= endAt) break;
+        // An iteration is the POST and its sleep: k6's graceful stop lets the last one finish,
+        // so the teardown starts about a second after the run's end.
         await sleep(input.sleepMs);
       }
     } finally {

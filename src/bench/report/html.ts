@@ -21,12 +21,12 @@ export interface ReportInput {
   }[];
   readonly timeline: readonly TimelinePoint[];
   readonly statuses: Readonly<Record<string, number>>;
-  /** Extra series over time (e.g. payments per processor). */
-  readonly extraSeries?: {
+  /** Extra charts over time (payments per processor, throttling per service). */
+  readonly extraCharts?: readonly {
     readonly title: string;
     readonly yLabel: string;
     readonly series: readonly Series[];
-  };
+  }[];
   readonly bands?: readonly Band[];
 }
 
@@ -61,15 +61,9 @@ export function renderReport(r: ReportInput): string {
       'Responses by status',
       Object.entries(r.statuses).sort((a, b) => b[1] - a[1]),
     ),
-    ...(r.extraSeries
-      ? [
-          lineChart(r.extraSeries.title, r.extraSeries.series, {
-            xLabel: 'seconds',
-            yLabel: r.extraSeries.yLabel,
-            bands,
-          }),
-        ]
-      : []),
+    ...(r.extraCharts ?? []).map((c) =>
+      lineChart(c.title, c.series, { xLabel: 'seconds', yLabel: c.yLabel, bands }),
+    ),
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.title)}</title>

@@ -5,7 +5,12 @@
 import { RinhaError } from '../../errors.js';
 import { performance } from 'node:perf_hooks';
 import { nowMs, Recorder } from '../core/recorder.js';
-import type { Schedule2025 } from '../core/schedule2025.js';
+import {
+  checkDifference,
+  K6_REQUEST_TIMEOUT_MS,
+  type Scenario2025,
+  type ScoreWindow,
+} from '../core/scenario2025.js';
 import { vuWindows } from '../core/vus.js';
 import { Worker } from 'node:worker_threads';
 import { parseTarget, send, type Answer, type Target } from '../load/http1.js';
@@ -18,7 +23,7 @@ export interface Run2025Options {
   readonly fallbackUrl: string;
   /** The processors' admin token (set at start-up, as the official set-up does). */
   readonly token: string;
-  readonly schedule: Schedule2025;
+  readonly scenario: Scenario2025;
   /** Seconds between consistency checks (10 in the official test; shorter for quick runs). */
   readonly checkEverySec?: number;
   /** Worker threads running the VUs (default DEFAULT_VU_WORKERS). */
@@ -42,8 +47,20 @@ export interface ConsistencyCheck {
   readonly backend?: BackendSummary;
   readonly default?: ProcessorSummary;
   readonly fallback?: ProcessorSummary;
+  /** By the scenario's formula (what is fined). */
   readonly inconsistencies: number;
+  /** Per processor, |Δdefault| + |Δfallback| (stricter: a payment recorded under the wrong one). */
+  readonly perProcessor: number;
+  /** A summary that could not be read counts as zeros, as the official requests.js does. */
   readonly error?: string;
+}
+
+/** The summaries of one teardown window. */
+export interface WindowSummaries {
+  readonly window: ScoreWindow;
+  readonly backend?: BackendSummary;
+  readonly default?: ProcessorSummary;
+  readonly fallback?: ProcessorSummary;
 }
 
 /** Seconds between consistency checks and the window they look at (recent official script). */
@@ -112,11 +129,8 @@ export interface Run2025 {
   readonly failedPosts: number;
   readonly inconsistencies: number;
   readonly checks: readonly ConsistencyCheck[];
-  readonly final: {
-    readonly backend?: BackendSummary;
-    readonly default?: ProcessorSummary;
-    readonly fallback?: ProcessorSummary;
-  };
+  /** The teardown's summaries: the scenario's official window first, then the others. */
+  readonly windows: readonly WindowSummaries[];
   readonly perSecond: { readonly default: number[]; readonly fallback: number[] };
   readonly generator: ReturnType<GeneratorMonitor['stop']> & {
     workers: number;
@@ -127,7 +141,7 @@ export interface Run2025 {
 }
 
 export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
-  const s = o.schedule;
+  const s = o.scenario.schedule;
   const backend = parseTarget(o.target);
   const pp = { default: parseTarget(o.defaultUrl), fallback: parseTarget(o.fallbackUrl) };
   const admin = { 'x-rinha-token': o.token };
@@ -143,7 +157,7 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
     headers = {},
   ) => {
     const at = nowMs();
-    const a = await send(t, method, path, body, false, headers);
+    const a = await send(t, method, path, body, false, headers, K6_REQUEST_TIMEOUT_MS);
     const ok = a.status >= 200 && a.status < 400;
     rec.record(
       {
@@ -198,6 +212,7 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
       windows: windows.filter((_, i) => i % workers === k),
       startEpochMs,
       sleepMs: VU_SLEEP_MS,
+      timeoutMs: K6_REQUEST_TIMEOUT_MS,
     };
     const w = new Worker(new URL('../load/vu-worker.js', import.meta.url), { workerData: input });
     return new Promise<void>((resolve, reject) => {
@@ -297,22 +312,28 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
       const ds = parseProcessorSummary(d);
       const fs = parseProcessorSummary(f);
       const bs = parseBackendSummary(b);
-      if (ds && fs && bs) {
-        const n = Math.abs(
-          bs.default.totalRequests -
-            ds.totalRequests +
-            (bs.fallback.totalRequests - fs.totalRequests),
-        );
-        inconsistencies += n;
-        rec.inconsistencies += n;
-        checks.push({ atSec, backend: bs, default: ds, fallback: fs, inconsistencies: n });
-      } else {
-        checks.push({
-          atSec,
-          inconsistencies: 0,
-          error: `unreadable summary (backend ${b.status}, default ${d.status}, fallback ${f.status})`,
-        });
-      }
+      // As the official requests.js: a summary that cannot be read counts as all zeros.
+      const ours = {
+        default: bs?.default.totalRequests ?? 0,
+        fallback: bs?.fallback.totalRequests ?? 0,
+      };
+      const theirs = { default: ds?.totalRequests ?? 0, fallback: fs?.totalRequests ?? 0 };
+      const n = checkDifference(o.scenario.consistency, ours, theirs);
+      inconsistencies += n;
+      rec.inconsistencies += n;
+      checks.push({
+        atSec,
+        ...(bs ? { backend: bs } : {}),
+        ...(ds ? { default: ds } : {}),
+        ...(fs ? { fallback: fs } : {}),
+        inconsistencies: n,
+        perProcessor: checkDifference('per-processor', ours, theirs),
+        ...(ds && fs && bs
+          ? {}
+          : {
+              error: `unreadable summary (backend ${b.status}, default ${d.status}, fallback ${f.status}), counted as zeros`,
+            }),
+      });
       await sleep((o.checkEverySec ?? CHECK_EVERY_SEC) * 1000);
     }
   })();
@@ -320,14 +341,28 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
   await Promise.all([...vus, stages]);
   await audit;
 
-  // Teardown: the final summaries over the whole run.
+  // Teardown: the summaries over each scored window, ending now.
   const to = nowMs();
-  const q = `?from=${new Date(to - (s.durationSec + 10) * 1000).toISOString()}&to=${new Date(to).toISOString()}`;
-  const [d, f, b] = await Promise.all([
-    timed('teardown', pp.default, 'GET', `/admin/payments-summary${q}`, undefined, admin),
-    timed('teardown', pp.fallback, 'GET', `/admin/payments-summary${q}`, undefined, admin),
-    timed('teardown', backend, 'GET', `/payments-summary${q}`),
-  ]);
+  const teardown: WindowSummaries[] = [];
+  for (const window of [o.scenario.official, ...o.scenario.others]) {
+    const q = `?from=${new Date(to - window.seconds * 1000).toISOString()}&to=${new Date(to).toISOString()}`;
+    const [d, f, b] = await Promise.all([
+      timed('teardown', pp.default, 'GET', `/admin/payments-summary${q}`, undefined, admin),
+      timed('teardown', pp.fallback, 'GET', `/admin/payments-summary${q}`, undefined, admin),
+      timed('teardown', backend, 'GET', `/payments-summary${q}`),
+    ]);
+    const [bs, ds, fs] = [
+      parseBackendSummary(b),
+      parseProcessorSummary(d),
+      parseProcessorSummary(f),
+    ];
+    teardown.push({
+      window,
+      ...(bs ? { backend: bs } : {}),
+      ...(ds ? { default: ds } : {}),
+      ...(fs ? { fallback: fs } : {}),
+    });
+  }
   const generator = { ...monitor.stop(), workers, vuThreadLoopLagMs: worstLag(workerLag) };
 
   // After the test (not measured): payments per processor per second, for the report.
@@ -352,11 +387,6 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
     }
   }
 
-  const final = {
-    ...(parseBackendSummary(b) ? { backend: parseBackendSummary(b)! } : {}),
-    ...(parseProcessorSummary(d) ? { default: parseProcessorSummary(d)! } : {}),
-    ...(parseProcessorSummary(f) ? { fallback: parseProcessorSummary(f)! } : {}),
-  };
   return {
     rec,
     posts,
@@ -364,7 +394,7 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
     failedPosts,
     inconsistencies,
     checks,
-    final,
+    windows: teardown,
     perSecond,
     generator,
     purgeBackendStatus: purge.status,

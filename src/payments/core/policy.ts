@@ -1,17 +1,26 @@
-// Routing policy: which processor a payment goes to now, or whether it waits.
+// Routing policy: which processor the oldest waiting payment goes to now, or whether it waits.
+// Pure: the dispatcher gives it what it knows (health readings, outcomes of real payments, what
+// is in flight, the backlog) and the fees; docs/ARCHITECTURE.md states the rule with its numbers.
 //
-// The economics: default keeps 95% of an amount, fallback 85%; a payment processed late earns as
-// much as one processed early, one still queued at the end earns nothing, and a slow processor
-// still works (throughput = concurrency / delay). So:
-//   1. default whenever it is up and has a free slot, however slow it is;
-//   2. while default is down, a real payment probes it every probeEveryMs (a 500 stores nothing,
-//      so a probe is free) — it is back as soon as one is stored; a probe held by a slow failing
-//      processor (its delay applies before its 500) does not stop the next one;
-//   3. fallback only for payments that have waited long enough that holding them longer risks
-//      more than the 10 points fallback costs (a payment still held when the run ends earns
-//      nothing), and only while fallback is up and fast — or as its probe when it is down;
-//   4. otherwise hold.
-// State comes from the health endpoint (when fresh) AND from the outcomes of real payments.
+// The economics. A payment earns (1 − fee) × amount once a processor stores it before the run
+// ends, nothing while it waits; a processor carries at most its in-flight allowance divided by
+// its latency. One inconsistency found by the audit fines 35% of everything, and the audit
+// compares counts over [now − 15 s, now − 2 s] by requestedAt: a payment that takes 2 s or more
+// to be stored can complete between the moments the audit reads the processor and reads us, and
+// count on one side only. So, in order:
+//   1. an audit-safe processor (latency under SAFE_LATENCY_SHARE × the audit lag) is preferred to
+//      a slow one, default first: the fee gap (3 or 10 points on the payments affected) is far
+//      smaller than the fine (35 points on all of them) times the chance of a race;
+//   2. default takes everything its allowance carries, however slow it is (if nothing safer is
+//      up); when it is full, the newest payment waits at most maxWaitMs(fees) for it — the wait
+//      whose end-of-run risk equals the fee gap it saves — and beyond that the excess goes to the
+//      other processor, if that one is up with room;
+//   3. a down processor (failing health, or refusals in a row) gets a real payment as a probe
+//      every probeEveryMs (a 500 stores nothing, so a probe is free); while default is down,
+//      payments wait maxWaitMs(fees) for its return, then fallback takes them if it is up;
+//   4. otherwise the payment waits: no other choice earns more.
+// Nothing is held so that its requestedAt lands anywhere: a payment is sent as soon as one of the
+// rules above says sending it is the best use of it.
 
 import type { PaymentOutcome } from './outcome.js';
 
@@ -34,6 +43,11 @@ export interface Observed {
   readonly inFlight: number;
   /** When the last payment was sent there (epoch ms): paces the probes of a down processor. */
   readonly lastSentAtMs: number;
+  /**
+   * When the oldest payment still in flight there was sent (epoch ms, 0 when none): its age is a
+   * lower bound of the current latency, known before any slow answer comes back.
+   */
+  readonly oldestInFlightAtMs: number;
 }
 
 export interface ProcessorState {
@@ -42,7 +56,11 @@ export interface ProcessorState {
 }
 
 export interface PolicyConfig {
-  /** Most payments in flight per processor (the processor itself queues beyond 800). */
+  /**
+   * Payments in flight per processor from this instance: its share of the processor's own 800
+   * in progress (two instances: 400 each). Beyond 800 the processor queues requests (their
+   * latency doubles) and beyond 1,300 it refuses them.
+   */
   readonly maxInFlight: Readonly<Record<ProcessorName, number>>;
   /** This many not-stored answers in a row mark a processor down. */
   readonly downAfterConsecutive: number;
@@ -52,21 +70,42 @@ export interface PolicyConfig {
   readonly maxProbesInFlight: number;
   /** Health older than this is ignored (the poller reads it every 5 s). */
   readonly healthFreshMs: number;
-  /** Fallback only takes payments that have waited at least this long. */
-  readonly fallbackAfterWaitMs: number;
-  /** …and only while it answers faster than this. */
-  readonly fallbackMaxLatencyMs: number;
+  /** The audit's lag: it compares requestedAt up to now minus this. */
+  readonly auditLagMs: number;
+  /** Fee per payment of each processor, as fractions (0.07 = 7%). */
+  readonly fees: Readonly<Record<ProcessorName, number>>;
+  /**
+   * The time scale of the risk that a waiting payment is never processed (the run ends, the
+   * instance dies): waiting W costs about W / riskHorizonMs of the payment's net value.
+   */
+  readonly riskHorizonMs: number;
+  /** Overrides maxWaitMs while default is down (`--fallback-after-ms`). */
+  readonly fallbackAfterWaitMs?: number;
 }
 
+/** A processor is audit-safe while its latency stays under this share of the audit lag. */
+export const SAFE_LATENCY_SHARE = 0.75;
+
 export const DEFAULT_POLICY: PolicyConfig = {
-  maxInFlight: { default: 512, fallback: 128 },
+  maxInFlight: { default: 400, fallback: 400 },
   downAfterConsecutive: 3,
   probeEveryMs: 250,
   maxProbesInFlight: 20,
   healthFreshMs: 7_000,
-  fallbackAfterWaitMs: 300,
-  fallbackMaxLatencyMs: 250,
+  auditLagMs: 2_000,
+  fees: { default: 0.05, fallback: 0.15 },
+  riskHorizonMs: 10_000,
 };
+
+/**
+ * How long a payment may wait for default rather than go to fallback now: waiting W saves the fee
+ * gap (f − d) and risks about W / horizon of the payment's net (1 − d); they balance at
+ * W = horizon × (f − d) / (1 − d). Fees 0.05/0.15 → 1,053 ms; 0.07/0.10 → 323 ms.
+ */
+export function maxWaitMs(cfg: PolicyConfig): number {
+  const gap = Math.max(0, cfg.fees.fallback - cfg.fees.default);
+  return Math.round((cfg.riskHorizonMs * gap) / (1 - cfg.fees.default));
+}
 
 const EWMA_WEIGHT = 0.2;
 
@@ -77,6 +116,7 @@ export const INITIAL_OBSERVED: Observed = {
   latencyEwmaMs: 0,
   inFlight: 0,
   lastSentAtMs: 0,
+  oldestInFlightAtMs: 0,
 };
 
 /** The state after a payment's outcome on this processor (pure). */
@@ -98,24 +138,30 @@ export function observe(
   return o; // unknown or rejected say nothing about the processor's health
 }
 
-export function isDown(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
+function freshHealth(s: ProcessorState, nowMs: number, cfg: PolicyConfig): Health | undefined {
   const h = s.health;
-  const fresh = h !== undefined && nowMs - h.atMs <= cfg.healthFreshMs;
+  return h !== undefined && nowMs - h.atMs <= cfg.healthFreshMs ? h : undefined;
+}
+
+export function isDown(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
+  const h = freshHealth(s, nowMs, cfg);
   // Whichever is newer wins: a payment stored after a "failing" reading means it recovered; a
   // "healthy" reading after the last refused payment means the refusals are over.
-  const healthSaysDown = fresh && h.failing && s.observed.lastStoredAtMs < h.atMs;
-  const healthSaysUpSinceRefusals = fresh && !h.failing && h.atMs > s.observed.lastNotStoredAtMs;
+  const healthSaysDown = h !== undefined && h.failing && s.observed.lastStoredAtMs < h.atMs;
+  const healthSaysUpSinceRefusals =
+    h !== undefined && !h.failing && h.atMs > s.observed.lastNotStoredAtMs;
   const outcomesSayDown =
     s.observed.consecutiveNotStored >= cfg.downAfterConsecutive && !healthSaysUpSinceRefusals;
   return healthSaysDown || outcomesSayDown;
 }
 
 /**
- * A down processor may take a real payment as a probe (a refusal stores nothing): one per
- * probeEveryMs since the last send and the last refusal, a bounded number at once. Waiting for
- * the previous probe to come back would blind us for as long as a slow failing processor holds
- * it: seen in a final-like run, where fallback's quick probe won the race after both recovered
- * and took a 13,000-payment backlog that a recovered default could have had.
+ * A processor may take a real payment as a probe (a refusal stores nothing; a slow answer
+ * shows whether it got faster): one per probeEveryMs since the last send and the last refusal,
+ * a bounded number at once. Waiting for the previous probe to come back would blind us for as
+ * long as a slow failing processor holds it: seen in a final-like run, where fallback's quick
+ * probe won the race after both recovered and took a 13,000-payment backlog that a recovered
+ * default could have had.
  */
 export function mayProbe(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
   const o = s.observed;
@@ -126,36 +172,74 @@ export function mayProbe(s: ProcessorState, nowMs: number, cfg: PolicyConfig): b
   );
 }
 
-/** Expected latency: the larger of what the health endpoint promises and what we measured. */
+/**
+ * Expected latency: the newer of what the health endpoint promises and what stored payments took
+ * (a reading after the last stored payment says what the processor does now — the average of
+ * payments it no longer gets would never come down), and at least how long the oldest payment in
+ * flight has been out (a processor that just slowed down shows it there first).
+ */
 export function expectedLatencyMs(s: ProcessorState, nowMs: number, cfg: PolicyConfig): number {
-  const h =
-    s.health !== undefined && nowMs - s.health.atMs <= cfg.healthFreshMs
-      ? s.health.minResponseTimeMs
-      : 0;
-  return Math.max(h, s.observed.latencyEwmaMs);
+  const h = freshHealth(s, nowMs, cfg);
+  const o = s.observed;
+  const base = h !== undefined && h.atMs > o.lastStoredAtMs ? h.minResponseTimeMs : o.latencyEwmaMs;
+  const inFlightAge = o.inFlight > 0 && o.oldestInFlightAtMs > 0 ? nowMs - o.oldestInFlightAtMs : 0;
+  return Math.max(base, inFlightAge);
+}
+
+export function isAuditSafe(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
+  return expectedLatencyMs(s, nowMs, cfg) < SAFE_LATENCY_SHARE * cfg.auditLagMs;
+}
+
+/** Payments per millisecond the processor completes for this instance at full allowance. */
+export function capacityPerMs(
+  s: ProcessorState,
+  name: ProcessorName,
+  nowMs: number,
+  cfg: PolicyConfig,
+): number {
+  return cfg.maxInFlight[name] / Math.max(1, expectedLatencyMs(s, nowMs, cfg));
 }
 
 export type Route = ProcessorName | 'hold';
 
-/** Where the oldest waiting payment (waiting `oldestWaitMs`) should go now. */
+/** What the dispatcher knows of its own line of waiting payments. */
+export interface Backlog {
+  /** How long the oldest waiting payment has waited. */
+  readonly oldestWaitMs: number;
+  /** How many are waiting. */
+  readonly length: number;
+}
+
+const other = (p: ProcessorName): ProcessorName => (p === 'default' ? 'fallback' : 'default');
+
+/** Where the oldest waiting payment should go now. */
 export function route(
   nowMs: number,
-  oldestWaitMs: number,
+  backlog: Backlog,
   st: Readonly<Record<ProcessorName, ProcessorState>>,
   cfg: PolicyConfig = DEFAULT_POLICY,
 ): Route {
-  const d = st.default;
-  const dDown = isDown(d, nowMs, cfg);
-  if (!dDown && d.observed.inFlight < cfg.maxInFlight.default) return 'default';
-  if (dDown && mayProbe(d, nowMs, cfg)) return 'default';
-  const f = st.fallback;
-  if (!dDown || oldestWaitMs < cfg.fallbackAfterWaitMs) return 'hold';
-  const fDown = isDown(f, nowMs, cfg);
-  if (fDown) return mayProbe(f, nowMs, cfg) ? 'fallback' : 'hold';
-  if (
-    f.observed.inFlight < cfg.maxInFlight.fallback &&
-    expectedLatencyMs(f, nowMs, cfg) <= cfg.fallbackMaxLatencyMs
-  )
-    return 'fallback';
+  const down = (p: ProcessorName) => isDown(st[p], nowMs, cfg);
+  const room = (p: ProcessorName) => st[p].observed.inFlight < cfg.maxInFlight[p];
+  const safe = (p: ProcessorName) => isAuditSafe(st[p], nowMs, cfg);
+  const usable = (p: ProcessorName) => !down(p) && room(p);
+  const wait = maxWaitMs(cfg);
+
+  if (down('default')) {
+    if (mayProbe(st.default, nowMs, cfg)) return 'default';
+    if (backlog.oldestWaitMs < (cfg.fallbackAfterWaitMs ?? wait)) return 'hold';
+    if (down('fallback')) return mayProbe(st.fallback, nowMs, cfg) ? 'fallback' : 'hold';
+    return room('fallback') ? 'fallback' : 'hold';
+  }
+  // Default is up. Rule 1: prefer whichever is audit-safe, default first.
+  // A full safe fallback is still preferred: its payments wait (rule 2) rather than go slow.
+  const first: ProcessorName =
+    !safe('default') && !down('fallback') && safe('fallback') ? 'fallback' : 'default';
+  if (room(first)) return first;
+  // Rule 2: `first` is full. The newest payment would wait backlog / capacity for it.
+  const expectedWaitMs = backlog.length / capacityPerMs(st[first], first, nowMs, cfg);
+  const second = other(first);
+  const secondFits = usable(second) && (safe(second) || !safe(first));
+  if (expectedWaitMs > wait && secondFits) return second;
   return 'hold';
 }

@@ -1,13 +1,19 @@
 // Takes accepted payments from the queue and has them executed, exactly once:
-// - the pure policy picks default, fallback or hold for the oldest waiting payment;
+// - a repeated correlationId is accepted but never becomes a second payment (RecentIds);
+// - the pure policy picks default, fallback or hold for the oldest waiting payment, knowing the
+//   backlog and what is in flight at each processor (and since when);
 // - each answer is classified by the pure outcome table; stored → recorded under that processor
 //   with the exact requestedAt sent; not stored → back to the front of the line; UNKNOWN → pinned
 //   to that processor (own retry line, same requestedAt); each retry first asks GET /payments/{id}
 //   there (never delayed) and sends again only when the processor says it does not have it;
+// - POST /purge-payments starts a new generation: what is waiting is dropped, and answers about
+//   payments of an older generation are neither recorded nor retried;
 // - starts are paced (a few per timer tick, a bounded rate) so draining a backlog never starves
-//   the API of CPU: a payment can wait, a POST /payments answer cannot.
+//   the API of CPU: a payment can wait, a POST /payments answer cannot;
+// - everything it holds is bounded by one number, the payments it owns (waiting, in flight,
+//   pinned or being recorded): beyond it the door answers 503.
 import assert from 'node:assert/strict';
-import { classifyLookup, classifyPayment } from '../core/outcome.js';
+import { classifyLookup, classifyPayment, maySendTo } from '../core/outcome.js';
 import {
   DEFAULT_POLICY,
   INITIAL_OBSERVED,
@@ -23,15 +29,17 @@ import {
 } from '../core/policy.js';
 import type { ProcessorClient } from '../processors/client.js';
 import type { PaymentRecords } from '../store/store.js';
+import { InFlight } from './in-flight.js';
 import type { Journal } from './journal.js';
 import { PaymentQueue, type Pending } from './queue.js';
+import { RecentIds } from './recent-ids.js';
 
 /** Payments started per tick; with PUMP_TICK_MS this caps starts at 2,000/s per instance. */
 export const STARTS_PER_TICK = 4;
 export const PUMP_TICK_MS = 2;
 /** How soon a held queue looks again. */
 export const HOLD_RECHECK_MS = 20;
-/** A failed write to the store is retried this often. */
+/** Failed writes to the store are retried this often, all together. */
 export const RECORD_RETRY_MS = 100;
 /** A pinned payment whose state could not be learned waits this long before asking again. */
 export const PINNED_RETRY_MS = 250;
@@ -46,24 +54,43 @@ export function assertAdoptSlack(readBatch: number, slack = ADOPT_SLACK): void {
   );
 }
 
+export type AcceptOutcome = 'accepted' | 'duplicate' | 'full';
+
 export interface DispatcherStats {
+  owned: number;
   queued: number;
   pinned: number;
+  recording: number;
   inFlight: Record<ProcessorName, number>;
   stored: Record<ProcessorName, number>;
+  duplicates: number;
   rejected: number;
+  generation: number;
 }
 
-export class Dispatcher {
+interface Unrecorded {
+  readonly p: Pending;
+  readonly name: ProcessorName;
+  readonly requestedAt: string;
+}
+
+export class PaymentDispatcher {
   private readonly state: Record<ProcessorName, ProcessorState> = {
     default: { observed: INITIAL_OBSERVED },
     fallback: { observed: INITIAL_OBSERVED },
   };
+  private readonly inFlight: Record<ProcessorName, InFlight>;
   /** Payments whose outcome on a processor is unknown: retried only there. */
-  private readonly pinned: Record<ProcessorName, Pending[]> = { default: [], fallback: [] };
+  private pinned: Record<ProcessorName, Pending[]> = { default: [], fallback: [] };
+  /** Stored at a processor, not yet in our records (the store failed): retried together. */
+  private unrecorded: Unrecorded[] = [];
+  private readonly recent: RecentIds;
   private readonly stored: Record<ProcessorName, number> = { default: 0, fallback: 0 };
+  private duplicates = 0;
   private rejected = 0;
+  private generation = 0;
   private scheduled: NodeJS.Timeout | undefined;
+  private recordRetry: NodeJS.Timeout | undefined;
   private closed = false;
   /** While the journal cannot be written, nothing is sent before this time. */
   private journalDownUntilMs = 0;
@@ -77,24 +104,58 @@ export class Dispatcher {
     private readonly now: () => number = Date.now,
     /** Present with --durable: notes sends and settlements (store/durable-log.ts). */
     private readonly journal?: Journal,
-  ) {}
+    recentCapacity?: number,
+  ) {
+    this.inFlight = {
+      default: new InFlight(cfg.maxInFlight.default),
+      fallback: new InFlight(cfg.maxInFlight.fallback),
+    };
+    this.recent = new RecentIds(recentCapacity);
+  }
 
-  /** Accepts a payment (false when the queue is full: the caller answers 503). */
-  accept(correlationId: string, cents: number): boolean {
-    if (!this.queue.push({ correlationId, cents, acceptedAtMs: this.now() })) return false;
+  /** Payments this instance answers for now: waiting, in flight, pinned, being recorded. */
+  get owned(): number {
+    return (
+      this.queue.length +
+      this.inFlight.default.count +
+      this.inFlight.fallback.count +
+      this.pinned.default.length +
+      this.pinned.fallback.length +
+      this.unrecorded.length
+    );
+  }
+
+  /**
+   * Accepts a payment: 'duplicate' when its correlationId was accepted already (answer 2xx, do
+   * nothing), 'full' when the instance owns as many payments as its queue holds (answer 503).
+   */
+  accept(correlationId: string, cents: number): AcceptOutcome {
+    if (this.owned >= this.queue.capacity) return 'full';
+    if (!this.recent.firstTime(correlationId)) {
+      this.duplicates++;
+      return 'duplicate';
+    }
+    const pushed = this.queue.push({
+      correlationId,
+      cents,
+      acceptedAtMs: this.now(),
+      generation: this.generation,
+    });
+    assert(pushed, 'the queue had room: owned counts it');
     this.wake(true);
-    return true;
+    return 'accepted';
   }
 
   /**
    * Takes a payment this instance now owns in the durable log (read or taken over): pinned to a
    * processor when an attempt was noted there, otherwise in line with the rest.
    */
-  adopt(p: Pending): void {
-    if (p.unknownAt !== undefined) this.pinned[p.unknownAt].push(p);
+  adopt(p: Omit<Pending, 'generation'>): void {
+    const q: Pending = { ...p, generation: this.generation };
+    if (q.unknownAt !== undefined) this.pinned[q.unknownAt].push(q);
     else
       assert(
-        this.queue.push(p, ADOPT_SLACK),
+        this.queue.push(q, ADOPT_SLACK),
         `queue over its capacity by ${ADOPT_SLACK}: the durable log read too much`,
       );
     this.wake(true);
@@ -111,27 +172,34 @@ export class Dispatcher {
 
   stats(): DispatcherStats {
     return {
+      owned: this.owned,
       queued: this.queue.length,
       pinned: this.pinned.default.length + this.pinned.fallback.length,
-      inFlight: {
-        default: this.state.default.observed.inFlight,
-        fallback: this.state.fallback.observed.inFlight,
-      },
+      recording: this.unrecorded.length,
+      inFlight: { default: this.inFlight.default.count, fallback: this.inFlight.fallback.count },
       stored: { ...this.stored },
+      duplicates: this.duplicates,
       rejected: this.rejected,
+      generation: this.generation,
     };
   }
 
-  /** Forgets every waiting payment (POST /purge-payments); in-flight ones finish. */
+  /**
+   * POST /purge-payments: forgets every waiting payment and every id seen, and starts a new
+   * generation so that the answers of payments still in flight change nothing.
+   */
   purge(): void {
+    this.generation++;
     this.queue.clear();
-    this.pinned.default = [];
-    this.pinned.fallback = [];
+    this.pinned = { default: [], fallback: [] };
+    this.unrecorded = [];
+    this.recent.clear();
   }
 
   close(): void {
     this.closed = true;
     if (this.scheduled !== undefined) clearTimeout(this.scheduled);
+    if (this.recordRetry !== undefined) clearTimeout(this.recordRetry);
   }
 
   private wake(soon: boolean): void {
@@ -139,18 +207,23 @@ export class Dispatcher {
     this.scheduled = setTimeout(() => this.pump(), soon ? PUMP_TICK_MS : HOLD_RECHECK_MS);
   }
 
-  private setInFlight(name: ProcessorName, delta: number): void {
+  /** The policy's view of a processor: outcomes so far plus what is in flight now. */
+  private view(name: ProcessorName): ProcessorState {
     const s = this.state[name];
-    const sent = delta > 0 ? { lastSentAtMs: this.now() } : {};
-    this.state[name] = {
+    const f = this.inFlight[name];
+    return {
       ...s,
-      observed: { ...s.observed, inFlight: s.observed.inFlight + delta, ...sent },
+      observed: { ...s.observed, inFlight: f.count, oldestInFlightAtMs: f.oldestAtMs },
     };
+  }
+
+  private views(): Record<ProcessorName, ProcessorState> {
+    return { default: this.view('default'), fallback: this.view('fallback') };
   }
 
   /** A pinned payment may go back to its processor when it is up, or as that processor's probe. */
   private mayRetryPinned(name: ProcessorName, now: number): boolean {
-    const s = this.state[name];
+    const s = this.view(name);
     if (s.observed.inFlight >= this.cfg.maxInFlight[name]) return false;
     return !isDown(s, now, this.cfg) || mayProbe(s, now, this.cfg);
   }
@@ -162,20 +235,26 @@ export class Dispatcher {
     const now = this.now();
     if (now < this.journalDownUntilMs) return this.wake(false);
     for (const name of PROCESSORS) {
+      const line = this.pinned[name];
       while (
-        this.pinned[name].length > 0 &&
+        line.length > 0 &&
         started < STARTS_PER_TICK &&
-        (this.pinned[name][0]!.notBeforeMs ?? 0) <= now &&
+        (line[0]!.notBeforeMs ?? 0) <= now &&
         this.mayRetryPinned(name, now)
       ) {
-        void this.attempt(this.pinned[name].shift()!, name);
+        void this.attempt(line.shift()!, name);
         started++;
       }
     }
     while (started < STARTS_PER_TICK) {
       const p = this.queue.peek();
       if (p === undefined) break;
-      const target = route(now, now - p.acceptedAtMs, this.state, this.cfg);
+      const target = route(
+        now,
+        { oldestWaitMs: now - p.acceptedAtMs, length: this.queue.length },
+        this.views(),
+        this.cfg,
+      );
       if (target === 'hold') break;
       this.queue.shift();
       void this.attempt(p, target);
@@ -185,81 +264,90 @@ export class Dispatcher {
     if (waiting > 0) this.wake(started === STARTS_PER_TICK);
   }
 
+  private current(p: Pending): boolean {
+    return p.generation === this.generation;
+  }
+
   private async attempt(p: Pending, name: ProcessorName): Promise<void> {
+    // Exactly once: a payment whose outcome is unknown somewhere goes nowhere else.
+    assert(
+      maySendTo(p, name),
+      `payment ${p.correlationId} is pinned to ${p.unknownAt}, not ${name}`,
+    );
     const requestedAt = p.requestedAt ?? new Date(this.now()).toISOString();
-    this.setInFlight(name, +1);
-    if (p.unknownAt === name) {
-      // First ask (GET is never delayed): a slow processor may have stored an attempt whose
-      // answer we gave up on. Only "absent" lets us send it again, and only there.
-      const found = classifyLookup(await this.clients[name].lookup(p.correlationId));
-      if (found !== 'absent') {
-        this.setInFlight(name, -1);
-        if (found === 'stored') this.settle(p, name, requestedAt);
-        else {
-          p.notBeforeMs = this.now() + PINNED_RETRY_MS;
-          this.pinned[name].push(p);
-        }
-        this.wake(true);
-        return;
-      }
-    }
-    if (this.journal !== undefined && p.unknownAt !== name) {
-      // The note must be durable before the request leaves (see store/durable-log.ts).
-      let mine: boolean;
-      try {
-        mine = await this.journal.beforeSend(p, name, requestedAt);
-      } catch (err) {
-        this.setInFlight(name, -1);
-        this.log(`journal unavailable (${(err as Error).message}); sending paused`);
-        this.journalDownUntilMs = this.now() + RECORD_RETRY_MS;
-        this.queue.unshift(p);
-        this.wake(false);
-        return;
-      }
-      if (!mine) {
-        this.setInFlight(name, -1);
-        this.log(`payment ${p.correlationId} was taken over by another instance; not sent`);
-        this.wake(true);
-        return;
-      }
-    }
-    const t0 = this.now();
-    const reply = await this.clients[name].pay(p.correlationId, p.cents, requestedAt);
-    this.setInFlight(name, -1);
-    const outcome = classifyPayment(reply);
-    const s = this.state[name];
+    const ticket = this.inFlight[name].start(this.now());
     this.state[name] = {
-      ...s,
-      observed: observe(s.observed, outcome, this.now() - t0, this.now()),
+      ...this.state[name],
+      observed: { ...this.state[name].observed, lastSentAtMs: this.now() },
     };
-    switch (outcome) {
-      case 'stored':
-        this.settle(p, name, requestedAt);
-        break;
-      case 'already_stored':
-        // Ours only if an earlier attempt of ours went there; otherwise the same correlationId
-        // was sent twice by the client and the first copy was recorded where it was stored.
-        if (p.unknownAt === name) this.settle(p, name, requestedAt);
-        else this.forget(p);
-        break;
-      case 'not_stored':
-        if (p.unknownAt !== undefined) this.pinned[p.unknownAt].push(p);
-        else this.queue.unshift(p);
-        break;
-      case 'unknown':
-        p.unknownAt = name;
-        p.requestedAt = requestedAt;
-        this.pinned[name].push(p);
-        break;
-      case 'rejected':
-        this.rejected++;
-        this.log(
-          `processor ${name} rejected payment ${p.correlationId} as invalid (400); not retried`,
-        );
-        this.forget(p);
-        break;
+    try {
+      if (p.unknownAt === name) {
+        // First ask (GET is never delayed): a slow processor may have stored an attempt whose
+        // answer we gave up on. Only "absent" lets us send it again, and only there.
+        const found = classifyLookup(await this.clients[name].lookup(p.correlationId));
+        if (found !== 'absent') {
+          if (!this.current(p)) return;
+          if (found === 'stored') this.settle(p, name, requestedAt);
+          else this.pinned[name].push({ ...p, notBeforeMs: this.now() + PINNED_RETRY_MS });
+          return;
+        }
+      }
+      if (this.journal !== undefined && p.unknownAt !== name) {
+        // The note must be durable before the request leaves (see store/durable-log.ts).
+        let mine: boolean;
+        try {
+          mine = await this.journal.beforeSend(p, name, requestedAt);
+        } catch (err) {
+          this.log(`journal unavailable (${(err as Error).message}); sending paused`);
+          this.journalDownUntilMs = this.now() + RECORD_RETRY_MS;
+          if (this.current(p)) this.queue.unshift(p);
+          return;
+        }
+        if (!mine) {
+          this.log(`payment ${p.correlationId} was taken over by another instance; not sent`);
+          return;
+        }
+      }
+      const t0 = this.now();
+      const reply = await this.clients[name].pay(p.correlationId, p.cents, requestedAt);
+      const outcome = classifyPayment(reply);
+      const s = this.state[name];
+      this.state[name] = {
+        ...s,
+        observed: observe(s.observed, outcome, this.now() - t0, this.now()),
+      };
+      // A purge came while it was out: whatever the answer, this payment is forgotten.
+      if (!this.current(p)) return;
+      switch (outcome) {
+        case 'stored':
+          this.settle(p, name, requestedAt);
+          break;
+        case 'already_stored':
+          // Ours only if an earlier attempt of ours went there; otherwise the same correlationId
+          // reached this processor another way (another instance, before a purge) and is not
+          // ours to record.
+          if (p.unknownAt === name) this.settle(p, name, requestedAt);
+          else this.forget(p);
+          break;
+        case 'not_stored':
+          if (p.unknownAt !== undefined) this.pinned[p.unknownAt].push(p);
+          else this.queue.unshift(p);
+          break;
+        case 'unknown':
+          this.pinned[name].push({ ...p, unknownAt: name, requestedAt });
+          break;
+        case 'rejected':
+          this.rejected++;
+          this.log(
+            `processor ${name} rejected payment ${p.correlationId} as invalid (400); not retried`,
+          );
+          this.forget(p);
+          break;
+      }
+    } finally {
+      this.inFlight[name].done(ticket);
+      this.wake(true);
     }
-    this.wake(true);
   }
 
   /** Done with a payment for good: the journal may drop it. */
@@ -275,11 +363,23 @@ export class Dispatcher {
     this.records.record(name, p.correlationId, p.cents, Date.parse(requestedAt)).then(
       () => this.forget(p),
       (err: Error) => {
-        // The processor has it: the record must not be lost. Retry until the store answers.
-        this.log(`recording ${p.correlationId} failed (${err.message}); retrying`);
-        setTimeout(() => this.settle({ ...p }, name, requestedAt), RECORD_RETRY_MS).unref();
+        // The processor has it: the record must not be lost. Retried with the others.
         this.stored[name]--;
+        this.log(`recording ${p.correlationId} failed (${err.message}); retrying`);
+        this.unrecorded.push({ p, name, requestedAt });
+        this.scheduleRecordRetry();
       },
     );
+  }
+
+  private scheduleRecordRetry(): void {
+    if (this.recordRetry !== undefined || this.closed) return;
+    this.recordRetry = setTimeout(() => {
+      this.recordRetry = undefined;
+      const batch = this.unrecorded;
+      this.unrecorded = [];
+      for (const u of batch) if (this.current(u.p)) this.settle(u.p, u.name, u.requestedAt);
+    }, RECORD_RETRY_MS);
+    this.recordRetry.unref();
   }
 }

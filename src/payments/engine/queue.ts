@@ -16,6 +16,11 @@ export interface Pending {
   notBeforeMs?: number;
   /** Its entry in the durable log (--durable only). */
   readonly journalId?: string;
+  /**
+   * The purge generation it was accepted in: an answer about a payment of an older generation is
+   * neither recorded nor retried (POST /purge-payments forgot it).
+   */
+  readonly generation: number;
 }
 
 /** Default backlog: about 2 minutes of the official peak rate per instance. */

@@ -7,12 +7,12 @@ import { bodyOrAnswer, sendEmpty, sendError, sendJson } from '../../http/respond
 import { MAX_JSON_BODY_BYTES, parseJsonObject } from '../../shared/json.js';
 import type { Health, ProcessorName } from '../core/policy.js';
 import { validateReading } from '../core/reading.js';
-import type { Dispatcher } from '../engine/dispatcher.js';
+import type { PaymentDispatcher } from '../engine/dispatcher.js';
 import type { PaymentRecords, Summary } from '../store/store.js';
 import { parseRange } from './range.js';
 
 export interface PrivateRouteOptions {
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: PaymentDispatcher;
   readonly records: PaymentRecords;
   readonly onPeerHealth: (name: ProcessorName, h: Health) => void;
   readonly now?: () => number;

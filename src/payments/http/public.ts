@@ -7,7 +7,7 @@ import type { Route } from '../../http/edge.js';
 import { bodyOrAnswer, sendEmpty, sendError, sendJson } from '../../http/respond.js';
 import { MAX_JSON_BODY_BYTES } from '../../shared/json.js';
 import { parsePaymentRequest } from '../core/payment.js';
-import type { Dispatcher } from '../engine/dispatcher.js';
+import type { PaymentDispatcher } from '../engine/dispatcher.js';
 import { addSummaries, renderSummary, type PaymentRecords, type Summary } from '../store/store.js';
 import type { Peer } from './peer.js';
 import { parseRange } from './range.js';
@@ -19,7 +19,7 @@ export interface DurableDoor {
 }
 
 export interface PublicRouteOptions {
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: PaymentDispatcher;
   readonly durable?: DurableDoor;
   readonly records: PaymentRecords;
   readonly peer?: Peer;
@@ -35,7 +35,8 @@ export function createPublicRoute(o: PublicRouteOptions): Route {
     const p = parsePaymentRequest(raw);
     if (!p.ok) return sendError(res, 400, p.error);
     if (o.durable === undefined) {
-      if (!o.dispatcher.accept(p.value.correlationId, p.value.cents))
+      // A repeated correlationId is accepted again (2xx) and is still one payment.
+      if (o.dispatcher.accept(p.value.correlationId, p.value.cents) === 'full')
         return sendError(res, 503, 'backlog full, try again later');
     } else {
       let added: boolean;

@@ -68,6 +68,9 @@ return redis.call('HDEL', KEYS[2], ARGV[3])`;
 
 type Entry = [id: string, fields: string[] | null];
 
+/** A payment as the log holds it (the dispatcher stamps its own purge generation on adoption). */
+export type LoggedPayment = Omit<Pending, 'generation'>;
+
 /** The scripts, run by hash (EVALSHA) once defined on a connection. */
 interface DurableCommands {
   noteIfMine(
@@ -96,11 +99,11 @@ export function toPending(
   id: string,
   field: string,
   attempt: string | null | undefined,
-): Pending | undefined {
+): LoggedPayment | undefined {
   const sep = field.lastIndexOf(':');
   const cents = Number(field.slice(sep + 1));
   if (sep <= 0 || !Number.isSafeInteger(cents) || cents <= 0) return undefined;
-  const p: Pending = {
+  const p: LoggedPayment = {
     correlationId: field.slice(0, sep),
     cents,
     acceptedAtMs: Number(id.slice(0, id.indexOf('-'))),
@@ -141,7 +144,7 @@ export class DurableLog implements Journal {
   private heartbeat: NodeJS.Timeout | undefined;
   private reaping = false;
   /** Where read or claimed payments go (the dispatcher). */
-  private sink: (p: Pending) => void = () => {
+  private sink: (p: LoggedPayment) => void = () => {
     assert.fail('durable log not started');
   };
   /** Payments taken over from dead instances (tests, logs). */
@@ -157,7 +160,7 @@ export class DurableLog implements Journal {
     this.door.on('error', () => {});
   }
 
-  async start(sink: (p: Pending) => void): Promise<void> {
+  async start(sink: (p: LoggedPayment) => void): Promise<void> {
     this.sink = sink;
     await this.ensureGroup();
     await this.beat();
