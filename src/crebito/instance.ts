@@ -1,8 +1,10 @@
 // One Crébito API instance: opens its store, loads the clients, serves HTTP until told to stop.
 import type { Server } from 'node:http';
-import { ClientDirectory } from './core/clients.js';
+import { ClientDirectory, SEED_CLIENTS } from './core/clients.js';
 import { createCannedHandler } from './http/canned.js';
 import { createLedgerHandler } from './http/handler.js';
+import { crebitoWarmRequests, WARMUP_ROUNDS } from './http/warmup.js';
+import { warmUp } from '../http/warmup.js';
 import { PostgresLedgerStore, type PostgresStoreOptions } from './store/postgres.js';
 import { SqliteLedgerStore } from './store/sqlite.js';
 import type { LedgerStore } from './store/store.js';
@@ -18,6 +20,8 @@ export type InstanceMode =
 
 export type InstanceOptions = InstanceMode & {
   readonly listen: ListenTarget;
+  /** Warm-up rounds before listening (default WARMUP_ROUNDS; 0 to skip). */
+  readonly warmupRounds?: number;
   readonly log?: (msg: string) => void;
 };
 
@@ -51,12 +55,25 @@ async function loadClients(store: LedgerStore, log: (m: string) => void): Promis
 export async function startCrebitoInstance(opts: InstanceOptions): Promise<RunningInstance> {
   const log = opts.log ?? ((m: string) => console.error(m));
   if (opts.canned) {
-    const server = await listen(createCannedHandler(), opts.listen, { log });
+    // The floor is warmed the same way, so the comparison is fair.
+    const canned = createCannedHandler();
+    const requests = crebitoWarmRequests(SEED_CLIENTS).map((r) => ({ ...r, expect: 200 }));
+    await warmUp(canned, requests, { rounds: opts.warmupRounds ?? WARMUP_ROUNDS, concurrency: 8 });
+    const server = await listen(canned, opts.listen, { log });
     return { server, close: () => closeServer(server) };
   }
   const store = openStore(opts.store);
   const directory = await loadClients(store, log);
-  const server = await listen(createLedgerHandler({ store, directory, log }), opts.listen, { log });
+  const route = createLedgerHandler({ store, directory, log });
+  // Ready only when warm: the real socket appears after the warm-up (http/warmup.ts).
+  const warm = await warmUp(route, crebitoWarmRequests(directory.accounts), {
+    rounds: opts.warmupRounds ?? WARMUP_ROUNDS,
+    concurrency: opts.store.kind === 'postgres' ? opts.store.poolSize : 1,
+  });
+  log(
+    `warm: ${warm.requests} requests in ${warm.ms} ms (slowest of the last round ${warm.lastRoundMaxMs} ms)`,
+  );
+  const server = await listen(route, opts.listen, { log });
   return {
     server,
     async close() {

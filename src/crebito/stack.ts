@@ -25,6 +25,12 @@ import { service } from '../stack/topology.js';
 import { serviceUser } from '../stack/users.js';
 import type { StoreConfig } from './instance.js';
 import { initSqliteDatabase } from './store/sqlite.js';
+import { SEED_CLIENTS } from './core/clients.js';
+import { crebitoWarmRequests } from './http/warmup.js';
+import { sendWarmRequests } from '../http/warmup.js';
+
+/** Rounds of the warm-up requests sent through the balancer once it is up. */
+const BALANCER_WARMUP_ROUNDS = 5;
 import type { LedgerStoreKind } from './store/store.js';
 import {
   CREBITO_APIS,
@@ -178,6 +184,15 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
         nginx: CREBITO_NGINX,
         readyPath: READY_PATH,
       });
+      // nginx's upstream keep-alive connections open before the first real request.
+      await sendWarmRequests(
+        { origin: `http://127.0.0.1:${port}` },
+        crebitoWarmRequests(SEED_CLIENTS).map((r) => (o.canned ? { ...r, expect: 200 } : r)),
+        {
+          rounds: BALANCER_WARMUP_ROUNDS,
+          concurrency: CREBITO_NGINX.upstreamKeepalive / 4,
+        },
+      );
       run.publish('2024', port, `${o.canned ? 'canned' : o.store}, balancer ${kind}`);
       run.log(
         `ready: http://127.0.0.1:${port} (${o.canned ? 'CANNED responses, no store' : `store ${o.store}`}, balancer ${kind})`,

@@ -47,4 +47,8 @@ export class ClientDirectory {
   get size(): number {
     return this.byId.size;
   }
+
+  get accounts(): ClientAccount[] {
+    return [...this.byId.values()];
+  }
 }
