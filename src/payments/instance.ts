@@ -18,6 +18,8 @@ import {
   type PollerRole,
 } from './engine/health.js';
 import { PaymentQueue } from './engine/queue.js';
+import { dispatcherDoor } from './engine/door.js';
+import { ForwardingDoor } from './engine/forwarder.js';
 import { createCannedPrivateRoute, createCannedPublicRoute } from './http/canned.js';
 import { Peer } from './http/peer.js';
 import { createPrivateRoute } from './http/private.js';
@@ -25,7 +27,7 @@ import { createPublicRoute } from './http/public.js';
 import { DEFAULT_PAYMENT_TIMEOUT_MS, ProcessorClient } from './processors/client.js';
 import { DurableLog, READ_BATCH } from './store/durable-log.js';
 import { MemoryRecords } from './store/memory.js';
-import { RedisRecords } from './store/redis.js';
+import { RedisClaims, RedisRecords } from './store/redis.js';
 import { openRedis, waitForRedis } from './store/redis-client.js';
 import { RedisElection } from './store/redis-election.js';
 import type { PaymentRecords } from './store/store.js';
@@ -123,7 +125,19 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
     o.durable && redis !== undefined
       ? new DurableLog({ redis, consumer: name, room: () => queue.room - READ_BATCH, log })
       : undefined;
-  const dispatcher = new PaymentDispatcher(queue, clients, records, policy, log, Date.now, durable);
+  // With Redis (and not --durable, whose door dedupes), ids are claimed there before a first send.
+  const claims = redis !== undefined && durable === undefined ? new RedisClaims(redis) : undefined;
+  const dispatcher = new PaymentDispatcher(
+    queue,
+    clients,
+    records,
+    policy,
+    log,
+    Date.now,
+    durable,
+    undefined,
+    claims,
+  );
   const peer = o.peerSocket === undefined ? undefined : new Peer(o.peerSocket);
   const peerCoordinator =
     redis === undefined ? new PeerCoordinator(o.role, peer, Date.now()) : undefined;
@@ -146,9 +160,15 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
           { socket: o.privateSocket, mode: PRIVATE_SOCKET_MODE },
           { log },
         );
+  // Memory store, two instances: each correlationId has one owner (engine/door.ts).
+  const door =
+    redis === undefined && peer !== undefined
+      ? new ForwardingDoor(dispatcher, peer, o.role === 'primary' ? 0 : 1, 2, log)
+      : dispatcherDoor(dispatcher);
   const server = await listen(
     createPublicRoute({
       dispatcher,
+      door,
       records,
       ...(durable ? { durable } : {}),
       ...(peer ? { peer } : {}),

@@ -16,6 +16,11 @@ export interface ProcessorOptions {
   readonly maxPayments?: number;
   readonly maxActive?: number;
   readonly maxQueued?: number;
+  /**
+   * Serve this processor (its payments and settings) instead of a new one: a restart of the
+   * process that keeps its database, as the official processor's PostgreSQL does (tests).
+   */
+  readonly reuse?: Processor;
 }
 
 export interface RunningProcessor {
@@ -23,6 +28,8 @@ export interface RunningProcessor {
   readonly url: string;
   readonly processor: Processor;
   close(): Promise<void>;
+  /** Stops answering at once, connections cut (the processor's payments stay, for `reuse`). */
+  crash(): void;
 }
 
 export const DEFAULT_TOKEN = '123';
@@ -31,14 +38,16 @@ export const DEFAULT_RATE_LIMIT_SECONDS = 5;
 export async function startProcessor(o: ProcessorOptions): Promise<RunningProcessor> {
   const rateLimitSeconds = o.rateLimitSeconds ?? DEFAULT_RATE_LIMIT_SECONDS;
   assert(rateLimitSeconds > 0, 'rate limit window must be positive');
-  const processor = createProcessor({
-    fee: parseDecimal(o.fee),
-    token: o.token ?? DEFAULT_TOKEN,
-    rateLimitSeconds,
-    ...(o.maxPayments === undefined ? {} : { maxPayments: o.maxPayments }),
-    ...(o.maxActive === undefined ? {} : { maxActive: o.maxActive }),
-    ...(o.maxQueued === undefined ? {} : { maxQueued: o.maxQueued }),
-  });
+  const processor =
+    o.reuse ??
+    createProcessor({
+      fee: parseDecimal(o.fee),
+      token: o.token ?? DEFAULT_TOKEN,
+      rateLimitSeconds,
+      ...(o.maxPayments === undefined ? {} : { maxPayments: o.maxPayments }),
+      ...(o.maxActive === undefined ? {} : { maxActive: o.maxActive }),
+      ...(o.maxQueued === undefined ? {} : { maxQueued: o.maxQueued }),
+    });
   const host = o.host ?? '127.0.0.1';
   const server = await listen(processor.handler, { port: o.port, host });
   const address = server.address();
@@ -50,6 +59,11 @@ export async function startProcessor(o: ProcessorOptions): Promise<RunningProces
     async close() {
       processor.close();
       await closeServer(server);
+    },
+    crash() {
+      // As kill -9 would: every connection cut at once, nothing answered.
+      server.closeAllConnections();
+      server.close();
     },
   };
 }

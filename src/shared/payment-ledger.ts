@@ -75,15 +75,21 @@ export class PaymentLedger {
     return 'stored';
   }
 
-  /** Payments with from <= requestedAt <= to (epoch ms, inclusive); all when a bound is missing. */
-  summary(from?: number, to?: number): Totals {
-    if (from === undefined || to === undefined) return this.total;
+  /** Payments with from <= requestedAt <= to (epoch ms, inclusive); a missing bound is unbounded. */
+  summary(fromMs?: number, toMs?: number): Totals {
+    if (fromMs === undefined && toMs === undefined) return this.total;
+    const from = fromMs ?? -Infinity;
+    const to = toMs ?? Infinity;
     if (from > to) return { count: 0, cents: 0 };
-    const lo = Math.floor(from / BUCKET_MS);
-    const hi = Math.floor(to / BUCKET_MS);
+    const lo = from === -Infinity ? -Infinity : Math.floor(from / BUCKET_MS);
+    const hi = to === Infinity ? Infinity : Math.floor(to / BUCKET_MS);
     let count = 0;
     let cents = 0;
-    for (let i = lowerBound(this.keys, lo); i < this.keys.length && this.keys[i]! <= hi; i++) {
+    for (
+      let i = lo === -Infinity ? 0 : lowerBound(this.keys, lo);
+      i < this.keys.length && this.keys[i]! <= hi;
+      i++
+    ) {
       const key = this.keys[i]!;
       const b = this.buckets.get(key)!;
       if (key > lo && key < hi) {

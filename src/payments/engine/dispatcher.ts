@@ -30,6 +30,7 @@ import {
 import type { ProcessorClient } from '../processors/client.js';
 import type { PaymentRecords } from '../store/store.js';
 import { InFlight } from './in-flight.js';
+import type { IdClaims } from './claims.js';
 import type { Journal } from './journal.js';
 import { PaymentQueue, type Pending } from './queue.js';
 import { RecentIds } from './recent-ids.js';
@@ -105,6 +106,8 @@ export class PaymentDispatcher {
     /** Present with --durable: notes sends and settlements (store/durable-log.ts). */
     private readonly journal?: Journal,
     recentCapacity?: number,
+    /** Present with a shared store: the first send of an id claims it there. */
+    private readonly claims?: IdClaims,
   ) {
     this.inFlight = {
       default: new InFlight(cfg.maxInFlight.default),
@@ -291,6 +294,25 @@ export class PaymentDispatcher {
           else this.pinned[name].push({ ...p, notBeforeMs: this.now() + PINNED_RETRY_MS });
           return;
         }
+        // Absent: it may be sent again, there, if it is still ours (--durable: a survivor may
+        // have taken it over while this instance was paused).
+        if (this.journal !== undefined && !(await this.stillMine(p))) return;
+      }
+      if (this.claims !== undefined && p.unknownAt === undefined && p.claimed !== true) {
+        let first: boolean;
+        try {
+          first = await this.claims.claim(p.correlationId);
+        } catch (err) {
+          this.log(`claims unavailable (${(err as Error).message}); sending paused`);
+          this.journalDownUntilMs = this.now() + RECORD_RETRY_MS;
+          if (this.current(p)) this.queue.unshift(p);
+          return;
+        }
+        if (!first) {
+          this.duplicates++;
+          return;
+        }
+        p = { ...p, claimed: true };
       }
       if (this.journal !== undefined && p.unknownAt !== name) {
         // The note must be durable before the request leaves (see store/durable-log.ts).
@@ -305,6 +327,7 @@ export class PaymentDispatcher {
         }
         if (!mine) {
           this.log(`payment ${p.correlationId} was taken over by another instance; not sent`);
+          this.journal.dropped(p);
           return;
         }
       }
@@ -347,6 +370,20 @@ export class PaymentDispatcher {
     } finally {
       this.inFlight[name].done(ticket);
       this.wake(true);
+    }
+  }
+
+  /** Whether the journal still gives this payment to us; unknown (Redis down) counts as no, for now. */
+  private async stillMine(p: Pending): Promise<boolean> {
+    try {
+      if (await this.journal!.stillMine(p)) return true;
+      this.log(`payment ${p.correlationId} was taken over by another instance; not sent again`);
+      this.journal!.dropped(p);
+      return false;
+    } catch {
+      if (this.current(p))
+        this.pinned[p.unknownAt!].push({ ...p, notBeforeMs: this.now() + PINNED_RETRY_MS });
+      return false;
     }
   }
 

@@ -12,6 +12,13 @@ export interface Journal {
    * be sent at all.
    */
   beforeSend(p: Pending, processor: ProcessorName, requestedAt: string): Promise<boolean>;
+  /**
+   * Whether a payment noted before (pinned, about to be sent again) is still this instance's:
+   * one taken over while this instance was paused must not be sent by it any more.
+   */
+  stillMine(p: Pending): Promise<boolean>;
   /** The payment is recorded (or dropped for good, e.g. a duplicate): forget it. */
   settled(p: Pending): Promise<void>;
+  /** The payment is no longer this instance's (taken over): forget it here, not in the log. */
+  dropped(p: Pending): void;
 }

@@ -12,6 +12,8 @@ export interface Pending {
    */
   unknownAt?: ProcessorName;
   requestedAt?: string;
+  /** Its correlationId was claimed in the shared store (engine/claims.ts). */
+  claimed?: boolean;
   /** A pinned payment is not retried before this time (epoch ms). */
   notBeforeMs?: number;
   /** Its entry in the durable log (--durable only). */

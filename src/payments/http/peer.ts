@@ -42,6 +42,20 @@ export class Peer {
     return parseSummary(r.text);
   }
 
+  /** Hands payments to their owner ("id:cents" lines); undefined when the peer did not answer. */
+  async adopt(lines: readonly string[]): Promise<{ full: string[] } | undefined> {
+    const r = await this.request('POST', '/internal/adopt', lines.join('\n'));
+    if (r?.status !== 200) return undefined;
+    try {
+      const v = JSON.parse(r.text) as { full?: unknown };
+      return Array.isArray(v.full)
+        ? { full: v.full.filter((x): x is string => typeof x === 'string') }
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async purge(): Promise<boolean> {
     return (await this.request('POST', '/internal/purge'))?.status === 200;
   }

@@ -10,6 +10,8 @@ import { validateReading } from '../core/reading.js';
 import type { PaymentDispatcher } from '../engine/dispatcher.js';
 import type { PaymentRecords, Summary } from '../store/store.js';
 import { parseRange } from './range.js';
+import { isUuid } from '../../shared/uuid.js';
+import { MAX_AMOUNT_CENTS } from '../../shared/payment-ledger.js';
 
 export interface PrivateRouteOptions {
   readonly dispatcher: PaymentDispatcher;
@@ -18,6 +20,9 @@ export interface PrivateRouteOptions {
   readonly now?: () => number;
   readonly log?: (m: string) => void;
 }
+
+/** A forwarded batch: FORWARD_BATCH_MAX lines of about 45 bytes, with room to spare. */
+export const MAX_ADOPT_BODY_BYTES = 256 * 1024;
 
 const summaryJson = (s: Summary) => JSON.stringify({ default: s.default, fallback: s.fallback });
 
@@ -50,6 +55,25 @@ export function createPrivateRoute(o: PrivateRouteOptions): Route {
     sendJson(res, 200, '{"message":"purged"}');
   }
 
+  /** Payments the other instance accepted whose owner is this one (engine/forwarder.ts). */
+  async function adopt(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await bodyOrAnswer(req, res, MAX_ADOPT_BODY_BYTES);
+    if (raw === undefined) return;
+    const full: string[] = [];
+    for (const line of raw.toString('latin1').split('\n')) {
+      if (line === '') continue;
+      const sep = line.lastIndexOf(':');
+      const id = line.slice(0, sep);
+      const cents = Number(line.slice(sep + 1));
+      if (!isUuid(id) || !Number.isSafeInteger(cents) || cents <= 0 || cents > MAX_AMOUNT_CENTS) {
+        log(`peer sent a malformed forwarded payment (${line.slice(0, 80)}); ignored`);
+        continue;
+      }
+      if (o.dispatcher.accept(id.toLowerCase(), cents) === 'full') full.push(line);
+    }
+    sendJson(res, 200, JSON.stringify({ full }));
+  }
+
   async function health(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await bodyOrAnswer(req, res, MAX_JSON_BODY_BYTES);
     if (raw === undefined) return;
@@ -63,6 +87,7 @@ export function createPrivateRoute(o: PrivateRouteOptions): Route {
   return (req, res, { path, query }) => {
     const m = req.method;
     if (path === '/internal/health' && m === 'POST') return health(req, res);
+    if (path === '/internal/adopt' && m === 'POST') return adopt(req, res);
     req.resume();
     if (path === '/internal/summary' && m === 'GET') return summary(res, query);
     if (path === '/internal/purge' && m === 'POST') return purge(res);

@@ -8,18 +8,21 @@ import { bodyOrAnswer, sendEmpty, sendError, sendJson } from '../../http/respond
 import { MAX_JSON_BODY_BYTES } from '../../shared/json.js';
 import { parsePaymentRequest } from '../core/payment.js';
 import type { PaymentDispatcher } from '../engine/dispatcher.js';
+import type { PaymentDoor } from '../engine/door.js';
 import { addSummaries, renderSummary, type PaymentRecords, type Summary } from '../store/store.js';
 import type { Peer } from './peer.js';
 import { parseRange } from './range.js';
 
 /** The durable log's door (--durable): a payment is accepted once it is in the log. */
 export interface DurableDoor {
-  add(correlationId: string, cents: number): Promise<boolean>;
+  add(correlationId: string, cents: number): Promise<'added' | 'duplicate' | 'full' | 'pending'>;
   purge(): Promise<void>;
 }
 
 export interface PublicRouteOptions {
   readonly dispatcher: PaymentDispatcher;
+  /** Where accepted payments go without --durable (engine/door.ts). */
+  readonly door: PaymentDoor;
   readonly durable?: DurableDoor;
   readonly records: PaymentRecords;
   readonly peer?: Peer;
@@ -36,17 +39,17 @@ export function createPublicRoute(o: PublicRouteOptions): Route {
     if (!p.ok) return sendError(res, 400, p.error);
     if (o.durable === undefined) {
       // A repeated correlationId is accepted again (2xx) and is still one payment.
-      if (o.dispatcher.accept(p.value.correlationId, p.value.cents) === 'full')
+      if ((await o.door.accept(p.value.correlationId, p.value.cents)) === 'full')
         return sendError(res, 503, 'backlog full, try again later');
     } else {
-      let added: boolean;
+      let added;
       try {
         added = await o.durable.add(p.value.correlationId, p.value.cents);
       } catch (err) {
         log(`durable log: ${(err as Error).message}`);
         return sendError(res, 503, 'cannot accept payments now (log unavailable)');
       }
-      if (!added) return sendError(res, 503, 'backlog full, try again later');
+      if (added === 'full') return sendError(res, 503, 'backlog full, try again later');
     }
     sendEmpty(res, 202);
   }

@@ -19,12 +19,24 @@ import type { Redis } from 'ioredis';
 import type { ProcessorName } from '../core/policy.js';
 import type { Journal } from '../engine/journal.js';
 import type { Pending } from '../engine/queue.js';
+import { RinhaError } from '../../errors.js';
 
 export const STREAM_KEY = 'payments:accepted';
 export const GROUP = 'workers';
 export const ATTEMPTS_KEY = 'payments:attempts';
 const aliveKey = (consumer: string) => `payments:alive:${consumer}`;
 const claimKey = (consumer: string) => `payments:claiming:${consumer}`;
+const seenKey = (correlationId: string) => `payments:seen:${correlationId}`;
+/** A correlationId posted again within this long is the same payment. */
+export const SEEN_TTL_MS = 15 * 60_000;
+/** Accepted payments kept for the door's retry while Redis fails; beyond, 503. */
+export const DOOR_RETRY_CAPACITY = 10_000;
+const DOOR_RETRY_MS = 100;
+/** Own pending entries idle this long and not in the dispatcher are delivered again. */
+export const ORPHAN_IDLE_MS = 10_000;
+const ORPHAN_SCAN_MS = 5_000;
+/** A consumer with nothing pending is forgotten only after this long without a read. */
+const CONSUMER_FORGET_IDLE_MS = 3_600_000;
 
 /** Accepted and not yet recorded, all instances together; beyond it POST /payments answers 503. */
 export const DURABLE_CAPACITY = 100_000;
@@ -56,11 +68,41 @@ export const LENGTH_CHECK_MS = 100;
 /** When the local queue is full, or Redis failed, the reader looks again after this long. */
 const READ_RETRY_MS = 50;
 
+// 1: noted, the payment may leave; 0: pending for another consumer (taken over); -1: the entry
+// is gone (Redis lost its data — a purge is told apart by the dispatcher's generation).
 const NOTE_IF_MINE = `
 local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2])
-if #p == 0 then return 0 end
+if #p == 0 then
+  if #redis.call('XRANGE', KEYS[1], ARGV[3], ARGV[3]) == 0 then return -1 end
+  return 0
+end
 redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
 return 1`;
+// The door: a correlationId enters the log once, however many times it is posted or the call is
+// retried after its reply was lost (the first SET NX decides).
+const ACCEPT_ONCE = `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+redis.call('XADD', KEYS[1], '*', 'p', ARGV[1])
+return 1`;
+// Whether an entry is still pending for this consumer (another took it over otherwise).
+const IS_MINE = `
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2])
+return #p`;
+// A consumer is forgotten only if, at once, it holds nothing and has been idle long: checked and
+// done in one script, so an instance that reads between the check and the deletion cannot lose
+// what it just read.
+const FORGET_IF_IDLE = `
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local name, pending, idle
+  for i = 1, #c, 2 do
+    if c[i] == 'name' then name = c[i + 1] elseif c[i] == 'pending' then pending = c[i + 1] elseif c[i] == 'idle' then idle = c[i + 1] end
+  end
+  if name == ARGV[2] then
+    if pending == 0 and idle >= tonumber(ARGV[3]) then return redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2]) end
+    return -1
+  end
+end
+return -1`;
 const SETTLE = `
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
@@ -73,6 +115,9 @@ export type LoggedPayment = Omit<Pending, 'generation'>;
 
 /** The scripts, run by hash (EVALSHA) once defined on a connection. */
 interface DurableCommands {
+  acceptOnce(stream: string, seen: string, field: string, seenTtlMs: number): Promise<number>;
+  isMine(stream: string, group: string, consumer: string, id: string): Promise<number>;
+  forgetIfIdle(stream: string, group: string, consumer: string, idleMs: number): Promise<number>;
   noteIfMine(
     stream: string,
     attempts: string,
@@ -136,7 +181,13 @@ export class DurableLog implements Journal {
    * POST /payments waits for its XADD: it gets a connection of its own, so it never queues behind
    * the notes, settles and records pipelined on the shared one.
    */
-  private readonly door: Redis;
+  private readonly door: Redis & DurableCommands;
+  /** Payments accepted (202) whose door call failed: retried, idempotently, until it answers. */
+  private doorRetry: { readonly correlationId: string; readonly cents: number }[] = [];
+  private doorTimer: NodeJS.Timeout | undefined;
+  /** Entries this instance holds in its dispatcher: the others pending for it are orphans. */
+  private readonly held = new Set<string>();
+  private orphanTimer: NodeJS.Timeout | undefined;
   /** The log's length as last read, and when (see LENGTH_CHECK_MS). */
   private length = 0;
   private lengthReadAt = 0;
@@ -153,17 +204,23 @@ export class DurableLog implements Journal {
   constructor(private readonly o: DurableLogOptions) {
     o.redis.defineCommand('noteIfMine', { numberOfKeys: 2, lua: NOTE_IF_MINE });
     o.redis.defineCommand('settle', { numberOfKeys: 2, lua: SETTLE });
+    o.redis.defineCommand('isMine', { numberOfKeys: 1, lua: IS_MINE });
+    o.redis.defineCommand('forgetIfIdle', { numberOfKeys: 1, lua: FORGET_IF_IDLE });
+
     this.redis = o.redis as Redis & DurableCommands;
     this.reader = o.redis.duplicate();
     this.reader.on('error', () => {});
-    this.door = o.redis.duplicate();
+    this.door = o.redis.duplicate() as Redis & DurableCommands;
     this.door.on('error', () => {});
+    this.door.defineCommand('acceptOnce', { numberOfKeys: 2, lua: ACCEPT_ONCE });
   }
 
   async start(sink: (p: LoggedPayment) => void): Promise<void> {
     this.sink = sink;
     await this.ensureGroup();
     await this.beat();
+    this.orphanTimer = setInterval(() => void this.adoptOrphans(), ORPHAN_SCAN_MS);
+    this.orphanTimer.unref();
     this.heartbeat = setInterval(
       () =>
         void this.beat()
@@ -187,8 +244,17 @@ export class DurableLog implements Journal {
     await this.redis.set(aliveKey(this.o.consumer), '1', 'PX', ALIVE_TTL_MS);
   }
 
-  /** Appends an accepted payment; false when the log is full (the caller answers 503). */
-  async add(correlationId: string, cents: number): Promise<boolean> {
+  /**
+   * Appends an accepted payment once: 'added', 'duplicate' (that correlationId is in the log
+   * already: still one payment), 'full' (the caller answers 503). When Redis fails, whether the
+   * append happened is unknown: the payment is kept and the idempotent call retried until Redis
+   * answers ('pending', answered 202 — a 503 there could be a payment processed anyway, which
+   * the audit counts as more processed than accepted). Throws only when nothing was sent.
+   */
+  async add(
+    correlationId: string,
+    cents: number,
+  ): Promise<'added' | 'duplicate' | 'full' | 'pending'> {
     const now = Date.now();
     if (now - this.lengthReadAt >= LENGTH_CHECK_MS) {
       this.lengthReadAt = now;
@@ -198,39 +264,113 @@ export class DurableLog implements Journal {
       );
     }
     // Between two reads the log can pass its capacity by what arrives in LENGTH_CHECK_MS.
-    if (this.length >= DURABLE_CAPACITY) return false;
-    await this.door.xadd(STREAM_KEY, '*', 'p', `${correlationId}:${cents}`);
-    return true;
+    if (this.length >= DURABLE_CAPACITY) return 'full';
+    if (this.doorRetry.length > 0) return this.keepForRetry(correlationId, cents);
+    try {
+      return (await this.acceptOnce(correlationId, cents)) ? 'added' : 'duplicate';
+    } catch {
+      return this.keepForRetry(correlationId, cents);
+    }
+  }
+
+  private acceptOnce(correlationId: string, cents: number): Promise<number> {
+    return this.door.acceptOnce(
+      STREAM_KEY,
+      seenKey(correlationId),
+      `${correlationId}:${cents}`,
+      SEEN_TTL_MS,
+    );
+  }
+
+  private keepForRetry(correlationId: string, cents: number): 'pending' {
+    if (this.doorRetry.length >= DOOR_RETRY_CAPACITY)
+      throw new RinhaError(
+        'STORE_UNAVAILABLE',
+        'the durable log is unavailable and its retry list is full',
+      );
+    this.doorRetry.push({ correlationId, cents });
+    this.scheduleDoorRetry();
+    return 'pending';
+  }
+
+  private scheduleDoorRetry(): void {
+    if (this.doorTimer !== undefined || this.closed) return;
+    this.doorTimer = setTimeout(() => {
+      this.doorTimer = undefined;
+      void this.retryDoor();
+    }, DOOR_RETRY_MS);
+    this.doorTimer.unref();
+  }
+
+  /** Retries the kept payments in order; stops at the first failure and tries again later. */
+  private async retryDoor(): Promise<void> {
+    while (this.doorRetry.length > 0 && !this.closed) {
+      const x = this.doorRetry[0]!;
+      try {
+        await this.acceptOnce(x.correlationId, x.cents);
+      } catch {
+        return this.scheduleDoorRetry();
+      }
+      this.doorRetry.shift();
+    }
+  }
+
+  /** Payments kept for the door's retry (accepted, not yet known to be in the log). */
+  get pendingAtDoor(): number {
+    return this.doorRetry.length;
   }
 
   async beforeSend(p: Pending, processor: ProcessorName, requestedAt: string): Promise<boolean> {
     if (p.journalId === undefined) return true;
-    return (
-      (await this.redis.noteIfMine(
-        STREAM_KEY,
-        ATTEMPTS_KEY,
-        GROUP,
-        this.o.consumer,
-        p.journalId,
-        p.correlationId,
-        `${processor}|${requestedAt}`,
-      )) === 1
+    const noted = await this.redis.noteIfMine(
+      STREAM_KEY,
+      ATTEMPTS_KEY,
+      GROUP,
+      this.o.consumer,
+      p.journalId,
+      p.correlationId,
+      `${processor}|${requestedAt}`,
     );
+    if (noted === 1) return true;
+    if (noted === -1) {
+      // Redis lost the log (it runs without persistence): this instance's copy is the only one
+      // left. It enters the log again — once: if another instance processed it, its id is there.
+      this.held.delete(p.journalId);
+      if ((await this.acceptOnce(p.correlationId, p.cents)) === 1)
+        this.o.log(
+          `durable log: payment ${p.correlationId} was lost with Redis's data; logged again`,
+        );
+    }
+    return false;
+  }
+
+  async stillMine(p: Pending): Promise<boolean> {
+    if (p.journalId === undefined) return true;
+    return (await this.redis.isMine(STREAM_KEY, GROUP, this.o.consumer, p.journalId)) === 1;
+  }
+
+  dropped(p: Pending): void {
+    if (p.journalId !== undefined) this.held.delete(p.journalId);
   }
 
   async settled(p: Pending): Promise<void> {
     if (p.journalId === undefined) return;
+    this.held.delete(p.journalId);
     await this.redis.settle(STREAM_KEY, ATTEMPTS_KEY, GROUP, p.journalId, p.correlationId);
   }
 
   /** Forgets every accepted payment of every instance (POST /purge-payments). */
   async purge(): Promise<void> {
+    this.held.clear();
+    this.doorRetry = [];
     await this.redis.del(STREAM_KEY, ATTEMPTS_KEY);
     await this.ensureGroup();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.orphanTimer);
+    clearTimeout(this.doorTimer);
     clearInterval(this.heartbeat);
     this.reader.disconnect();
     this.door.disconnect();
@@ -257,6 +397,7 @@ export class DurableLog implements Journal {
         await this.redis.xack(STREAM_KEY, GROUP, id);
         continue;
       }
+      if (p.journalId !== undefined) this.held.add(p.journalId);
       this.sink(p);
     }
     return live.length;
@@ -265,6 +406,7 @@ export class DurableLog implements Journal {
   /** Reads our own pending entries first (a restart under the same name), then new ones. */
   private async readLoop(): Promise<void> {
     let cursor = '0';
+    let replayed = 0;
     while (!this.closed) {
       const room = Math.min(this.o.room(), READ_BATCH);
       if (room <= 0) {
@@ -294,7 +436,10 @@ export class DurableLog implements Journal {
       }
       const entries = reply?.[0]?.[1] ?? [];
       if (cursor !== '>') {
+        replayed += entries.length;
         if (entries.length === 0) {
+          if (replayed > 0)
+            this.o.log(`durable log: replayed ${replayed} pending payments of this instance`);
           cursor = '>';
           continue;
         }
@@ -325,7 +470,7 @@ export class DurableLog implements Journal {
         const name = String(info.get('name'));
         if (name === this.o.consumer || (await this.redis.exists(aliveKey(name))) === 1) continue;
         if (Number(info.get('pending')) === 0) {
-          await this.redis.xgroup('DELCONSUMER', STREAM_KEY, GROUP, name);
+          await this.redis.forgetIfIdle(STREAM_KEY, GROUP, name, CONSUMER_FORGET_IDLE_MS);
           continue;
         }
         if (
@@ -339,6 +484,44 @@ export class DurableLog implements Journal {
         this.o.log(`durable log: take-over check failed (${(err as Error).message})`);
     } finally {
       this.reaping = false;
+    }
+  }
+
+  /**
+   * Entries pending for this consumer that its dispatcher does not hold (a delivery failed after
+   * the read or the claim): claimed again by ourselves (which resets their idle time) and
+   * delivered, so none waits for a restart.
+   */
+  private async adoptOrphans(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const room = Math.min(this.o.room(), READ_BATCH);
+      if (room <= 0) return;
+      const pending = (await this.redis.call(
+        'XPENDING',
+        STREAM_KEY,
+        GROUP,
+        'IDLE',
+        ORPHAN_IDLE_MS,
+        '-',
+        '+',
+        room,
+        this.o.consumer,
+      )) as [string, string, number, number][];
+      const orphans = pending.map((e) => e[0]).filter((id) => !this.held.has(id));
+      if (orphans.length === 0) return;
+      const entries = (await this.redis.call(
+        'XCLAIM',
+        STREAM_KEY,
+        GROUP,
+        this.o.consumer,
+        0,
+        ...orphans,
+      )) as Entry[];
+      const n = await this.deliver(entries, true);
+      if (n > 0) this.o.log(`durable log: delivered ${n} orphaned entries again`);
+    } catch (err) {
+      if (!this.closed) this.o.log(`durable log: orphan scan failed (${(err as Error).message})`);
     }
   }
 

@@ -2,6 +2,8 @@
 // requestedAt, member "<correlationId>:<cents>"; ZADD NX so a payment is never counted twice.
 // Every instance reads the same sets, so the summary needs no peer. Unix socket, auto-pipelining.
 import type { Redis } from 'ioredis';
+import type { IdClaims } from '../engine/claims.js';
+import { SEEN_TTL_MS } from './durable-log.js';
 import type { ProcessorName } from '../core/policy.js';
 import type { PaymentRecords, Summary, Totals } from './store.js';
 
@@ -37,12 +39,10 @@ export class RedisRecords implements PaymentRecords {
   }
 
   async summary(fromMs?: number, toMs?: number): Promise<Summary> {
-    // A missing bound means every payment, as the contract says.
-    const [f, t] =
-      fromMs === undefined || toMs === undefined ? [undefined, undefined] : [fromMs, toMs];
+    // A missing bound is unbounded on its side.
     const [d, fb] = await Promise.all([
-      this.totals('default', f, t),
-      this.totals('fallback', f, t),
+      this.totals('default', fromMs, toMs),
+      this.totals('fallback', fromMs, toMs),
     ]);
     return { default: d, fallback: fb };
   }
@@ -52,4 +52,16 @@ export class RedisRecords implements PaymentRecords {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Claims of correlationIds in Redis (engine/claims.ts): SET NX with the durable log's memory. */
+export class RedisClaims implements IdClaims {
+  constructor(private readonly redis: Redis) {}
+
+  async claim(correlationId: string): Promise<boolean> {
+    return (
+      (await this.redis.set(`payments:seen:${correlationId}`, '1', 'PX', SEEN_TTL_MS, 'NX')) ===
+      'OK'
+    );
+  }
 }
