@@ -12,14 +12,16 @@ function testFiles(dir) {
     .map((f) => path.join(dir, f));
 }
 
-const files = process.argv.slice(2);
-const nodeArgs = [
-  '--test',
-  '--test-concurrency=1',
-  '--test-reporter=spec',
-  ...(files.length > 0 ? files : testFiles('dist/test')),
-];
+// --unit: only the tests that need no root, no network namespace and no system package
+// (nginx, PostgreSQL, Redis, Chromium): every file not named *.integration.test.js.
+const unit = process.argv.includes('--unit');
+const args = process.argv.slice(2).filter((a) => a !== '--unit');
+const all = testFiles('dist/test');
+const files =
+  args.length > 0 ? args : unit ? all.filter((f) => !f.endsWith('.integration.test.js')) : all;
+const nodeArgs = ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files];
 const canIsolate =
+  !unit &&
   process.getuid?.() === 0 &&
   process.env.RINHA_NETNS !== '1' &&
   spawnSync('unshare', ['-n', 'true']).status === 0;
