@@ -38,6 +38,8 @@ export function openStore(cfg: StoreConfig): LedgerStore {
 
 /** How long start-up waits for the database to answer (the contract allows 40 s for the stack). */
 const STARTUP_DB_WAIT_MS = 30_000;
+/** …asking again this often. */
+const STARTUP_DB_RETRY_MS = 200;
 
 async function loadClients(store: LedgerStore, log: (m: string) => void): Promise<ClientDirectory> {
   const deadline = Date.now() + STARTUP_DB_WAIT_MS;
@@ -47,7 +49,7 @@ async function loadClients(store: LedgerStore, log: (m: string) => void): Promis
     } catch (err) {
       if (Date.now() > deadline) throw err;
       if (attempt === 1) log(`waiting for the database: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, STARTUP_DB_RETRY_MS));
     }
   }
 }

@@ -18,7 +18,7 @@ import {
   type PgCluster,
 } from '../stack/postgres.js';
 import { httpStatus } from '../stack/probe.js';
-import { buildStack, SHM, type Run } from '../stack/run.js';
+import { buildStack, callerRunOptions, SHM, type Run } from '../stack/run.js';
 import type { Stack } from '../stack/stack.js';
 import { SCRATCH_PREFIX } from '../stack/stack.js';
 import { service } from '../stack/topology.js';
@@ -142,10 +142,7 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
       label: `2024-${o.store}`,
       readyTimeoutMs: READY_TIMEOUT_MS,
       ports: [{ port, what: 'load balancer' }],
-      ...(o.runDir === undefined ? {} : { runDir: o.runDir }),
-      ...(o.limits === undefined ? {} : { limits: o.limits }),
-      ...(o.log === undefined ? {} : { log: o.log }),
-      ...(o.signal === undefined ? {} : { signal: o.signal }),
+      ...callerRunOptions(o),
     },
     async (run) => {
       const db = o.store === 'postgres' ? await startPostgres(run, o) : { store: freshSqlite(run) };

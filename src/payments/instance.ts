@@ -143,6 +143,11 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
     redis === undefined ? new PeerCoordinator(o.role, peer, Date.now()) : undefined;
   const coordinator: HealthCoordinator = peerCoordinator ?? new RedisElection(redis!, name);
   const poller = new HealthPoller(coordinator, clients, (n, h) => dispatcher.setHealth(n, h), log);
+  // Memory store, two instances: each correlationId has one owner (engine/door.ts).
+  const door =
+    redis === undefined && peer !== undefined
+      ? new ForwardingDoor(dispatcher, peer, o.role === 'primary' ? 0 : 1, 2, log)
+      : dispatcherDoor(dispatcher);
   // The private socket first: the peer may ask for our summary as soon as we are public.
   const inner =
     o.privateSocket === undefined
@@ -150,6 +155,7 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
       : await listen(
           createPrivateRoute({
             dispatcher,
+            door,
             records,
             onPeerHealth: (n, h) => {
               peerCoordinator?.heardFromPeer(Date.now());
@@ -160,11 +166,6 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
           { socket: o.privateSocket, mode: PRIVATE_SOCKET_MODE },
           { log },
         );
-  // Memory store, two instances: each correlationId has one owner (engine/door.ts).
-  const door =
-    redis === undefined && peer !== undefined
-      ? new ForwardingDoor(dispatcher, peer, o.role === 'primary' ? 0 : 1, 2, log)
-      : dispatcherDoor(dispatcher);
   const server = await listen(
     createPublicRoute({
       dispatcher,

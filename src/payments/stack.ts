@@ -7,7 +7,7 @@ import { startBalancer, type BalancerChoice } from '../stack/load-balancer.js';
 import { rinhaProcess } from '../stack/node.js';
 import { httpStatus } from '../stack/probe.js';
 import { startRedis } from '../stack/redis.js';
-import { buildStack, type Run } from '../stack/run.js';
+import { buildStack, callerRunOptions, type Run } from '../stack/run.js';
 import type { Stack } from '../stack/stack.js';
 import { service } from '../stack/topology.js';
 import { PUBLIC_RULES_FEES, type Fees } from './core/fees.js';
@@ -15,9 +15,8 @@ import type { ProcessorName } from './core/policy.js';
 import {
   PAYMENTS_API_V8_FLAGS,
   PAYMENTS_APIS,
-  PAYMENTS_DURABLE_TOPOLOGY,
   PAYMENTS_NGINX,
-  PAYMENTS_TOPOLOGY,
+  paymentsTopology,
   SIMULATOR_LIMITS,
   SIMULATORS,
   type PaymentsStoreKind,
@@ -86,7 +85,10 @@ async function startSimulators(
 }
 
 export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
-  const topology = o.durable ? PAYMENTS_DURABLE_TOPOLOGY : PAYMENTS_TOPOLOGY;
+  const topology = paymentsTopology(
+    o.store === 'redis' || o.durable === true ? 'redis' : 'memory',
+    o.durable === true,
+  );
   const port = o.port ?? topology.port;
   const fees = o.fees ?? PUBLIC_RULES_FEES;
   const external = o.defaultUrl !== undefined && o.fallbackUrl !== undefined;
@@ -99,10 +101,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
         { port, what: 'load balancer' },
         ...(external ? [] : simPorts.map((p, i) => ({ port: p, what: SIMULATORS[i]!.name }))),
       ],
-      ...(o.runDir === undefined ? {} : { runDir: o.runDir }),
-      ...(o.limits === undefined ? {} : { limits: o.limits }),
-      ...(o.log === undefined ? {} : { log: o.log }),
-      ...(o.signal === undefined ? {} : { signal: o.signal }),
+      ...callerRunOptions(o),
     },
     async (run) => {
       let processors: Record<ProcessorName, string>;

@@ -4,19 +4,36 @@
 import type { Limits } from '../stack/cgroups.js';
 import { servicesWithRole, type Topology } from '../stack/topology.js';
 
-export const PAYMENTS_TOPOLOGY: Topology = {
+const API_MEMORY_MB = 130; // peak 77-85 MB per API over a final run (docs/BENCHMARKS.md)
+
+/**
+ * Redis store: Redis gets 0.1 CPU and 60 MB (90,000 payments in sorted sets peaked at 22.5 MB;
+ * at 30 MB, maxmemory 24 MB with noeviction, a longer run would have had its writes refused).
+ */
+export const PAYMENTS_REDIS_TOPOLOGY: Topology = {
   system: '2025',
   budget: { cpus: 1.5, memoryMB: 350 },
   port: 9999,
   services: [
     { name: 'lb', role: 'lb', limits: { cpus: 0.2, memoryMB: 30 } },
-    // Peak 55-58 MB per API over a final-like run (docs/BENCHMARKS.md).
-    { name: 'api1', role: 'api', limits: { cpus: 0.6, memoryMB: 130 } },
-    { name: 'api2', role: 'api', limits: { cpus: 0.6, memoryMB: 130 } },
-    // Budgeted always, started only with --store redis (the memory store leaves it unused).
-    // 90,000 payments in sorted sets (+ the stream with --durable) peaked at 21.5 MB: at 30 MB
-    // (maxmemory 24 MB, noeviction) a longer run would have had its writes refused.
+    { name: 'api1', role: 'api', limits: { cpus: 0.6, memoryMB: API_MEMORY_MB } },
+    { name: 'api2', role: 'api', limits: { cpus: 0.6, memoryMB: API_MEMORY_MB } },
     { name: 'redis', role: 'cache', limits: { cpus: 0.1, memoryMB: 60 } },
+  ],
+};
+
+/**
+ * Memory store (the default): no Redis. Its 0.1 CPU was tried on nginx (0.3) in 2025-final runs
+ * beside 0.2, alternating: p99 11.86 / 15.79 ms against 9.81 / 13.83 ms — no gain (our nginx is
+ * throttled 0-3 times a run at 0.2; docs/BENCHMARKS.md, session 5), so the limits stay and the
+ * share stays unused (sum 1.4 CPU).
+ */
+export const PAYMENTS_TOPOLOGY: Topology = {
+  ...PAYMENTS_REDIS_TOPOLOGY,
+  services: [
+    { name: 'lb', role: 'lb', limits: { cpus: 0.2, memoryMB: 30 } },
+    { name: 'api1', role: 'api', limits: { cpus: 0.6, memoryMB: API_MEMORY_MB } },
+    { name: 'api2', role: 'api', limits: { cpus: 0.6, memoryMB: API_MEMORY_MB } },
   ],
 };
 
@@ -26,8 +43,8 @@ export const PAYMENTS_TOPOLOGY: Topology = {
  * stalled behind it (p99 10 ms). Redis gets 0.2 CPU, taken from the APIs (docs/BENCHMARKS.md).
  */
 export const PAYMENTS_DURABLE_TOPOLOGY: Topology = {
-  ...PAYMENTS_TOPOLOGY,
-  services: PAYMENTS_TOPOLOGY.services.map((s) =>
+  ...PAYMENTS_REDIS_TOPOLOGY,
+  services: PAYMENTS_REDIS_TOPOLOGY.services.map((s) =>
     s.role === 'api'
       ? { ...s, limits: { ...s.limits, cpus: 0.55 } }
       : s.role === 'cache'
@@ -35,6 +52,15 @@ export const PAYMENTS_DURABLE_TOPOLOGY: Topology = {
         : s,
   ),
 };
+
+/** The topology a store runs with. */
+export function paymentsTopology(store: 'memory' | 'redis', durable: boolean): Topology {
+  return durable
+    ? PAYMENTS_DURABLE_TOPOLOGY
+    : store === 'redis'
+      ? PAYMENTS_REDIS_TOPOLOGY
+      : PAYMENTS_TOPOLOGY;
+}
 
 export type PaymentsStoreKind = 'memory' | 'redis';
 export const PAYMENTS_STORES: readonly PaymentsStoreKind[] = ['memory', 'redis'];

@@ -2,6 +2,7 @@
 // the machine has it with the cpu and memory controllers, else v1 (one hierarchy per controller).
 // A service joins its group from a tiny shell wrapper BEFORE exec, so every process it forks
 // (PostgreSQL backends, nginx workers) is confined too.
+import { pidAlive } from './pids.js';
 import {
   existsSync,
   mkdirSync,
@@ -252,15 +253,6 @@ function v1(
   };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Parent folders where this machine's runs create their groups (v2 root, v1 own paths). */
 function runParents(): string[] {
   const mounts = (read('/proc/self/mounts') ?? '').split('\n').map((l) => l.split(' '));
@@ -288,7 +280,7 @@ function deadRunGroups(): string[] {
     }
     for (const e of entries) {
       const m = /^rinha-(\d+)-\d+$/.exec(e);
-      if (m !== null && !alive(Number(m[1]))) out.push(path.join(parent, e));
+      if (m !== null && !pidAlive(Number(m[1]))) out.push(path.join(parent, e));
     }
   }
   return out;

@@ -1,6 +1,7 @@
 // A running stack describes itself in a file named after its public port, so that another
 // process — `rinha bench` — can find its services' cgroups and read their CPU, throttling and
 // memory while it measures (docs: "read the runner's throttling figures before latency").
+import { pidAlive } from './pids.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,22 +41,13 @@ export function removeDescriptor(port: number, pid: number): void {
   if (d?.pid === pid) rmSync(descriptorFile(port), { force: true });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The descriptor of the stack serving `port`, or undefined (none, unreadable, or stale). */
 export function readDescriptor(port: number): StackDescriptor | undefined {
   const file = descriptorFile(port);
   if (!existsSync(file)) return undefined;
   try {
     const d = JSON.parse(readFileSync(file, 'utf8')) as StackDescriptor;
-    return alive(d.pid) ? d : undefined;
+    return pidAlive(d.pid) ? d : undefined;
   } catch {
     return undefined;
   }

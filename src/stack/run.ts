@@ -137,6 +137,21 @@ export async function openRun(o: RunOptions): Promise<Run> {
   };
 }
 
+/** The run options every system's `up` takes from its caller, passed through as given. */
+export function callerRunOptions(o: {
+  readonly runDir?: string;
+  readonly limits?: boolean;
+  readonly log?: (m: string) => void;
+  readonly signal?: AbortSignal;
+}): Pick<RunOptions, 'runDir' | 'limits' | 'log' | 'signal'> {
+  return {
+    ...(o.runDir === undefined ? {} : { runDir: o.runDir }),
+    ...(o.limits === undefined ? {} : { limits: o.limits }),
+    ...(o.log === undefined ? {} : { log: o.log }),
+    ...(o.signal === undefined ? {} : { signal: o.signal }),
+  };
+}
+
 /**
  * Opens a run and builds a stack in it: if `build` fails (or is aborted) everything it started
  * is stopped before the error goes on.

@@ -1,6 +1,7 @@
 // The local stack runner's engine: launches services in order, each in its own cgroup with the
 // topology's limits, logs each to <runDir>/<name>.log, and stops everything (by PID and by cgroup)
 // in reverse order. What a system runs is decided by its own `up` module (e.g. crebito/stack.ts).
+import { pidAlive } from './pids.js';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -56,7 +57,7 @@ export class Stack {
         opts.log(
           `killed ${killed.length} leftover process(es) of a previous run whose runner died`,
         );
-        await waitUntil('leftovers to exit', async () => killed.every((p) => !isAlive(p)), {
+        await waitUntil('leftovers to exit', async () => killed.every((p) => !pidAlive(p)), {
           timeoutMs: 5000,
           intervalMs: 20,
         });
@@ -186,18 +187,9 @@ function removeStaleScratch(dir: string, log: (m: string) => void): void {
   }
   for (const e of entries) {
     const m = SCRATCH_NAME.exec(e);
-    if (m === null || isAlive(Number(m[1]))) continue;
+    if (m === null || pidAlive(Number(m[1]))) continue;
     rmSync(path.join(dir, e), { recursive: true, force: true });
     log(`removed ${path.join(dir, e)}, left by a runner that is gone`);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bench2024 } from '../../src/bench/bench2024.js';
+import { upCrebito } from '../../src/crebito/stack.js';
 import { fakeCrebito } from '../helpers/fake-crebito.js';
 
 const opts = (target: string) => ({
@@ -65,5 +66,32 @@ test('a wrong backend: the bench finds the inconsistencies and fines them', asyn
     assert.ok(result.sla.valueUsd < 100000);
   } finally {
     await fake.close();
+  }
+});
+
+test("against a stack `rinha up` started: the result carries each service's CPU and throttling during the run", async (t) => {
+  if (process.getuid?.() !== 0) return t.skip('cgroup limits need root');
+  const s = await upCrebito({
+    store: 'sqlite',
+    port: 19986,
+    runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-bench-stack-')),
+    log: () => {},
+  });
+  try {
+    const { result } = await bench2024({
+      ...opts(`http://127.0.0.1:${s.port}`),
+      loadAfterValidation: true,
+    });
+    assert.equal(result.inconsistencies, 0);
+    const names = (result.stack?.services ?? []).map((x) => x.name).sort();
+    assert.deepEqual(names, ['api1', 'api2', 'lb']);
+    for (const x of result.stack!.services) {
+      assert.equal(typeof x.throttledPeriods, 'number');
+      assert.ok(x.cpuSec > 0, `${x.name} used CPU`);
+      assert.ok(x.peakMemoryMB > 0 && x.peakMemoryMB <= x.limits.memoryMB);
+    }
+    assert.equal(typeof result.meta.commit === 'string' || result.meta.commit === null, true);
+  } finally {
+    await s.stop();
   }
 });

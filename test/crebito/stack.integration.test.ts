@@ -8,6 +8,8 @@ import type { CrebitoStack } from '../../src/crebito/stack.js';
 import { LEDGER_STORE_KINDS } from '../../src/crebito/store/store.js';
 import { Client, LIMITS, officialValidation, readLedger, startStack } from '../helpers/crebito.js';
 import { randomTransactions, signed } from '../helpers/load.js';
+import { once } from '../helpers/http.js';
+import { performance } from 'node:perf_hooks';
 
 const PORTS = { sqlite: 19991, postgres: 19992 } as const;
 
@@ -25,6 +27,24 @@ for (const store of LEDGER_STORE_KINDS) {
     after(async () => {
       await client?.close();
       await s?.stop();
+    });
+
+    test('warm from the start: each of the first 50 requests answers within 250 ms', async () => {
+      // New connections, as Gatling's users; none changes a balance (the validation runs next).
+      for (let i = 0; i < 50; i++) {
+        const t0 = performance.now();
+        const r =
+          i % 2 === 0
+            ? await once(origin, 'GET', `/clientes/${1 + (i % 5)}/extrato`)
+            : await once(origin, 'POST', `/clientes/${1 + (i % 5)}/transacoes`, {
+                valor: 9_000_000_000,
+                tipo: 'd',
+                descricao: 'frio',
+              });
+        const ms = performance.now() - t0;
+        assert.equal(r.status, i % 2 === 0 ? 200 : 422);
+        assert.ok(ms < 250, `request ${i} took ${ms.toFixed(1)} ms`);
+      }
     });
 
     test('the official validation phase passes', async () => {

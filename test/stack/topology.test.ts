@@ -6,6 +6,7 @@ import { CREBITO_TOPOLOGY } from '../../src/crebito/topology.js';
 import {
   PAYMENTS_API_V8_FLAGS,
   PAYMENTS_DURABLE_TOPOLOGY,
+  PAYMENTS_REDIS_TOPOLOGY,
   PAYMENTS_TOPOLOGY,
 } from '../../src/payments/topology.js';
 import { totalLimits, withinBudget } from '../../src/stack/topology.js';
@@ -39,6 +40,7 @@ test('withinBudget catches an over-budget topology', () => {
 
 for (const [name, t] of [
   ['2025', PAYMENTS_TOPOLOGY],
+  ['2025 --store redis', PAYMENTS_REDIS_TOPOLOGY],
   ['2025 --durable', PAYMENTS_DURABLE_TOPOLOGY],
 ] as const) {
   test(`${name} topology: limits sum to at most 1.5 CPU and 350 MB, two APIs`, () => {
@@ -82,7 +84,11 @@ test('2025 compose files start each API with the same node flags as the local ru
     const doc = parse(readFileSync(projectPath('deploy', file), 'utf8')) as {
       services: Record<string, { command?: string[] }>;
     };
-    const t = file.includes('durable') ? PAYMENTS_DURABLE_TOPOLOGY : PAYMENTS_TOPOLOGY;
+    const t = file.includes('durable')
+      ? PAYMENTS_DURABLE_TOPOLOGY
+      : file.includes('redis')
+        ? PAYMENTS_REDIS_TOPOLOGY
+        : PAYMENTS_TOPOLOGY;
     for (const api of ['api1', 'api2']) {
       const limits = t.services.find((x) => x.name === api)!.limits;
       const local = nodeFlags(limits, PAYMENTS_API_V8_FLAGS);

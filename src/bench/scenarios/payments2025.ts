@@ -261,38 +261,22 @@ export async function runPayments2025(o: Run2025Options): Promise<Run2025> {
   const stages = (async () => {
     for (const st of s.stages) {
       await sleepUntil(st.atSec);
-      await timed(
-        'stage',
-        pp.default,
-        'PUT',
-        '/admin/configurations/delay',
-        JSON.stringify({ delay: st.default.delayMs }),
-        admin,
-      );
-      await timed(
-        'stage',
-        pp.fallback,
-        'PUT',
-        '/admin/configurations/delay',
-        JSON.stringify({ delay: st.fallback.delayMs }),
-        admin,
-      );
-      await timed(
-        'stage',
-        pp.default,
-        'PUT',
-        '/admin/configurations/failure',
-        JSON.stringify({ failure: st.default.failing }),
-        admin,
-      );
-      await timed(
-        'stage',
-        pp.fallback,
-        'PUT',
-        '/admin/configurations/failure',
-        JSON.stringify({ failure: st.fallback.failing }),
-        admin,
-      );
+      // In define_stage's order: both delays, then both failure modes.
+      const changes = [
+        ['default', 'delay', { delay: st.default.delayMs }],
+        ['fallback', 'delay', { delay: st.fallback.delayMs }],
+        ['default', 'failure', { failure: st.default.failing }],
+        ['fallback', 'failure', { failure: st.fallback.failing }],
+      ] as const;
+      for (const [p, what, body] of changes)
+        await timed(
+          'stage',
+          pp[p],
+          'PUT',
+          `/admin/configurations/${what}`,
+          JSON.stringify(body),
+          admin,
+        );
     }
   })();
 

@@ -55,8 +55,8 @@ export function createLedgerHandler({
     if (!outcome.applied) {
       const msg =
         outcome.reason === 'insufficient_limit'
-          ? 'saldo insuficiente: limite excedido'
-          : 'saldo excederia o máximo representável';
+          ? 'insufficient limit: the debit would take saldo below -limite'
+          : 'the credit would take saldo past the largest balance kept exactly';
       return sendError(res, 422, msg);
     }
     if (checked(res, client, outcome.balance))
@@ -81,7 +81,7 @@ export function createLedgerHandler({
     const action = path.slice(slash + 1);
     if (action !== 'transacoes' && action !== 'extrato') return notFound(req, res, 'not found');
     const client = directory.lookup(path.slice(PREFIX.length, slash));
-    if (client === undefined) return notFound(req, res, 'cliente não encontrado');
+    if (client === undefined) return notFound(req, res, 'client not found');
     if (action === 'transacoes') {
       if (req.method !== 'POST') return methodNotAllowed(req, res, 'POST');
       return transact(req, res, client);

@@ -303,10 +303,7 @@ export class PaymentDispatcher {
         try {
           first = await this.claims.claim(p.correlationId);
         } catch (err) {
-          this.log(`claims unavailable (${(err as Error).message}); sending paused`);
-          this.journalDownUntilMs = this.now() + RECORD_RETRY_MS;
-          if (this.current(p)) this.queue.unshift(p);
-          return;
+          return this.pauseSending(p, 'claims', err);
         }
         if (!first) {
           this.duplicates++;
@@ -320,10 +317,7 @@ export class PaymentDispatcher {
         try {
           mine = await this.journal.beforeSend(p, name, requestedAt);
         } catch (err) {
-          this.log(`journal unavailable (${(err as Error).message}); sending paused`);
-          this.journalDownUntilMs = this.now() + RECORD_RETRY_MS;
-          if (this.current(p)) this.queue.unshift(p);
-          return;
+          return this.pauseSending(p, 'journal', err);
         }
         if (!mine) {
           this.log(`payment ${p.correlationId} was taken over by another instance; not sent`);
@@ -371,6 +365,13 @@ export class PaymentDispatcher {
       this.inFlight[name].done(ticket);
       this.wake(true);
     }
+  }
+
+  /** Redis (claims or journal) failed before a send: nothing leaves for a while; p goes back first. */
+  private pauseSending(p: Pending, what: string, err: unknown): void {
+    this.log(`${what} unavailable (${(err as Error).message}); sending paused`);
+    this.journalDownUntilMs = this.now() + RECORD_RETRY_MS;
+    if (this.current(p)) this.queue.unshift(p);
   }
 
   /** Whether the journal still gives this payment to us; unknown (Redis down) counts as no, for now. */

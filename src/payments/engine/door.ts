@@ -8,6 +8,8 @@ import type { AcceptOutcome, PaymentDispatcher } from './dispatcher.js';
 
 export interface PaymentDoor {
   accept(correlationId: string, cents: number): AcceptOutcome | Promise<AcceptOutcome>;
+  /** Forgets what it holds on its way to the dispatcher (POST /purge-payments). */
+  purge?(): void;
 }
 
 export function dispatcherDoor(d: PaymentDispatcher): PaymentDoor {

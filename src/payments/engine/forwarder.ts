@@ -10,6 +10,11 @@ import { ownerOf, type PaymentDoor } from './door.js';
 export const FORWARD_BUFFER_MAX = 10_000;
 /** Payments per forwarded batch at most (a line is about 45 bytes). */
 export const FORWARD_BATCH_MAX = 4_000;
+/**
+ * Forwarded payments wait this long to travel together: one request per batch costs both
+ * instances far less than one per payment, and a payment's start 20 ms later costs nothing.
+ */
+export const FORWARD_EVERY_MS = 20;
 /** After a failed forward, payments stay here for this long. */
 export const PEER_RETRY_AFTER_MS = 1_000;
 
@@ -21,6 +26,7 @@ export interface ForwardTarget {
 export class ForwardingDoor implements PaymentDoor {
   private buffer: string[] = [];
   private sending = false;
+  private timer: NodeJS.Timeout | undefined;
   private peerDownUntilMs = 0;
   /** Forwarded, kept because the peer failed, handed back full (tests, logs). */
   readonly counts = { forwarded: 0, keptLocally: 0, refusedByPeer: 0 };
@@ -44,8 +50,21 @@ export class ForwardingDoor implements PaymentDoor {
     // The owner answers for it from here on; this instance's own fullness stands for both.
     if (this.dispatcher.owned >= this.dispatcher.queue.capacity) return 'full';
     this.buffer.push(`${correlationId}:${cents}`);
-    if (!this.sending) void this.flush();
+    this.schedule();
     return 'accepted';
+  }
+
+  /** POST /purge-payments: what waits to be forwarded is forgotten with the rest. */
+  purge(): void {
+    this.buffer = [];
+  }
+
+  private schedule(): void {
+    if (this.sending || this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, FORWARD_EVERY_MS);
   }
 
   private keep(lines: readonly string[]): void {
@@ -59,7 +78,7 @@ export class ForwardingDoor implements PaymentDoor {
   private async flush(): Promise<void> {
     this.sending = true;
     try {
-      while (this.buffer.length > 0) {
+      if (this.buffer.length > 0) {
         const batch = this.buffer.splice(0, FORWARD_BATCH_MAX);
         const answer = await this.peer.adopt(batch);
         if (answer === undefined) {
@@ -78,6 +97,7 @@ export class ForwardingDoor implements PaymentDoor {
       }
     } finally {
       this.sending = false;
+      if (this.buffer.length > 0) this.schedule();
     }
   }
 }

@@ -8,6 +8,7 @@ import { MAX_JSON_BODY_BYTES, parseJsonObject } from '../../shared/json.js';
 import type { Health, ProcessorName } from '../core/policy.js';
 import { validateReading } from '../core/reading.js';
 import type { PaymentDispatcher } from '../engine/dispatcher.js';
+import type { PaymentDoor } from '../engine/door.js';
 import type { PaymentRecords, Summary } from '../store/store.js';
 import { parseRange } from './range.js';
 import { isUuid } from '../../shared/uuid.js';
@@ -15,6 +16,8 @@ import { MAX_AMOUNT_CENTS } from '../../shared/payment-ledger.js';
 
 export interface PrivateRouteOptions {
   readonly dispatcher: PaymentDispatcher;
+  /** This instance's door, purged with the queue (what waits there to be forwarded). */
+  readonly door?: PaymentDoor;
   readonly records: PaymentRecords;
   readonly onPeerHealth: (name: ProcessorName, h: Health) => void;
   readonly now?: () => number;
@@ -42,6 +45,7 @@ export function createPrivateRoute(o: PrivateRouteOptions): Route {
   }
 
   async function purge(res: ServerResponse): Promise<void> {
+    o.door?.purge?.();
     o.dispatcher.purge();
     // A shared store was purged once, by whoever got the public request.
     if (!o.records.shared) {

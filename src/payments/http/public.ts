@@ -78,6 +78,7 @@ export function createPublicRoute(o: PublicRouteOptions): Route {
   }
 
   async function purge(res: ServerResponse): Promise<void> {
+    o.door.purge?.();
     o.dispatcher.purge();
     try {
       await o.records.purge();
