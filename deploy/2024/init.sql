@@ -21,6 +21,11 @@ CREATE TABLE transacoes (
 -- The extrato reads the newest 10 rows of one client: an index walk, no sort.
 CREATE INDEX transacoes_cliente_recentes ON transacoes (cliente_id, id DESC);
 
+-- Append-only, and read only through the index above: autovacuum has nothing to reclaim, and its
+-- ANALYZE after every 10% of growth cost a CPU spike a minute that ran out the database's quota
+-- (docs/BENCHMARKS.md, session 5).
+ALTER TABLE transacoes SET (autovacuum_enabled = false, toast.autovacuum_enabled = false);
+
 -- Initial data of the contract: five clients with balance 0. Client 6 must not exist.
 INSERT INTO clientes (id, limite, saldo) VALUES
   (1, 100000, 0),

@@ -1,6 +1,7 @@
 // `rinha bench 2024`: run the Gatling-equivalent scenario against a target (and, with
 // --baseline, first against the canned floor of the same topology), score it, write the report.
 import { upCrebito } from '../crebito/stack.js';
+import { readDescriptor } from '../stack/descriptor.js';
 import { score2024, SLA_THRESHOLD_MS } from './core/scoring2024.js';
 import { seededRandom } from './core/random.js';
 import { runCrebito2024, type Run2024 } from './scenarios/crebito2024.js';
@@ -80,8 +81,12 @@ export async function bench2024(o: Bench2024Options) {
   let baseline: ReturnType<typeof summarize> | undefined;
   if (o.baseline) {
     o.log(`baseline: starting the canned topology on port ${BASELINE_PORT}`);
+    // The floor runs the limits of the target's store (each store has its own split).
+    const target = readDescriptor(Number(new URL(o.target).port || 80));
+    const store = target?.variant.startsWith('postgres') ? 'postgres' : 'sqlite';
+    o.log(`baseline: with the ${store} topology's limits`);
     const floor = await upCrebito({
-      store: 'sqlite',
+      store,
       canned: true,
       port: BASELINE_PORT,
       log: (m) => o.log(`baseline: ${m}`),

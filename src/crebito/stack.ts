@@ -39,6 +39,7 @@ import {
   CREBITO_PG_POOL_SIZE,
   CREBITO_PG_SETTINGS,
   CREBITO_TOPOLOGY,
+  crebitoTopology,
 } from './topology.js';
 
 export type { BalancerChoice };
@@ -101,7 +102,7 @@ async function startPostgres(
   run.log(`PostgreSQL data in ${pgBase} (${inMemory ? 'memory' : 'disk'})`);
   const db = run.launch(
     postgresService(pg, { ...CREBITO_PG_SETTINGS, ...o.pgSettings }, run.stack.logFile('db')),
-    service(CREBITO_TOPOLOGY, 'db').limits,
+    service(crebitoTopology('postgres'), 'db').limits,
   );
   await run.ready('database', () => pgReady(pg), db);
   await createDatabase(pg, CREBITO_DATABASE, [
@@ -137,6 +138,7 @@ function freshSqlite(run: Run): StoreConfig {
 
 export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
   const port = o.port ?? CREBITO_TOPOLOGY.port;
+  const topology = crebitoTopology(o.store);
   return buildStack(
     {
       label: `2024-${o.store}`,
@@ -145,12 +147,16 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
       ...callerRunOptions(o),
     },
     async (run) => {
-      const db = o.store === 'postgres' ? await startPostgres(run, o) : { store: freshSqlite(run) };
+      // The canned floor runs the store's limits without the store.
+      const db =
+        o.store === 'postgres' && !o.canned
+          ? await startPostgres(run, o)
+          : { store: freshSqlite(run) };
       const sockets: string[] = [];
       for (const name of CREBITO_APIS) {
         const socket = path.join(run.publicDir, `${name}.sock`);
         sockets.push(socket);
-        const limits = service(CREBITO_TOPOLOGY, name).limits;
+        const limits = service(topology, name).limits;
         const args = [
           'serve',
           '2024',
@@ -177,7 +183,7 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
         choice: o.balancer ?? 'auto',
         port,
         sockets,
-        limits: service(CREBITO_TOPOLOGY, 'lb').limits,
+        limits: service(topology, 'lb').limits,
         nginx: CREBITO_NGINX,
         readyPath: READY_PATH,
       });

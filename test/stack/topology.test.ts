@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { CREBITO_TOPOLOGY } from '../../src/crebito/topology.js';
+import { CREBITO_SQLITE_TOPOLOGY, CREBITO_TOPOLOGY } from '../../src/crebito/topology.js';
 import {
   PAYMENTS_API_V8_FLAGS,
   PAYMENTS_DURABLE_TOPOLOGY,
@@ -25,6 +25,11 @@ test('2024 topology: limits sum to at most 1.5 CPU and 550 MB', () => {
     2,
     'two API instances',
   );
+});
+
+test('2024 SQLite topology: no database service, within the same budget', () => {
+  assert.equal(withinBudget(CREBITO_SQLITE_TOPOLOGY), true);
+  assert.deepEqual(CREBITO_SQLITE_TOPOLOGY.services.map((s) => s.role).sort(), ['api', 'api', 'lb']);
 });
 
 test('withinBudget catches an over-budget topology', () => {
