@@ -13,7 +13,18 @@ import {
 } from '../bench/core/scenario2025.js';
 import { finalLike, parseSchedule, scaleSchedule } from '../bench/core/schedule2025.js';
 import { usageLines } from '../bench/load/stack-watch.js';
+import { stopOpenRuns } from '../stack/run.js';
 import { parseFees, PUBLIC_RULES_FEES, type Fees } from '../payments/core/fees.js';
+
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+function stopStacksOnSignal(): void {
+  for (const sig of Object.keys(SIGNAL_EXIT_CODES) as (keyof typeof SIGNAL_EXIT_CODES)[])
+    process.once(sig, () => {
+      console.error(`[bench] ${sig}: stopping what this bench started`);
+      void stopOpenRuns().finally(() => process.exit(SIGNAL_EXIT_CODES[sig]));
+    });
+}
 
 export const SCENARIOS = ['2024', '2025-preview', '2025-final', '2025-final-like'] as const;
 
@@ -140,6 +151,8 @@ export function registerBench(program: Command): void {
           loadAfterValidation?: boolean;
         },
       ) => {
+        // --baseline starts a stack of its own: a signal stops it before the bench exits.
+        stopStacksOnSignal();
         const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
         if (!Number.isSafeInteger(seed))
           throw new RinhaError('INVALID_OPTION', '--seed must be an integer');

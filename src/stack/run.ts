@@ -74,6 +74,17 @@ function ownedDir(dir: string, kind: ServiceKind, mode: number): string {
   return dir;
 }
 
+/** The runs this process has open, so that a signal can stop them all (see stopOpenRuns). */
+const openRuns = new Set<Run>();
+
+/**
+ * Stops every run this process still has open: for a command (e.g. `rinha bench --baseline`) that
+ * starts stacks of its own and is interrupted, so no service outlives it.
+ */
+export async function stopOpenRuns(): Promise<void> {
+  await Promise.allSettled([...openRuns].map((r) => r.stop()));
+}
+
 export async function openRun(o: RunOptions): Promise<Run> {
   const log = o.log ?? ((m: string) => console.log(`[rinha] ${m}`));
   await assertPortsFree(o.ports);
@@ -99,7 +110,7 @@ export async function openRun(o: RunOptions): Promise<Run> {
   log(`run folder: ${runDir}`);
   const publicDir = ownedDir(path.join(scratch, 'public'), 'app', 0o755);
   const privateDir = ownedDir(path.join(scratch, 'private'), 'app', 0o700);
-  return {
+  const run: Run = {
     stack,
     runDir,
     scratch,
@@ -130,11 +141,14 @@ export async function openRun(o: RunOptions): Promise<Run> {
       published = port;
     },
     async stop() {
+      openRuns.delete(run);
       if (published !== undefined) removeDescriptor(published, process.pid);
       await stack.stop();
       for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
     },
   };
+  openRuns.add(run);
+  return run;
 }
 
 /** The run options every system's `up` takes from its caller, passed through as given. */

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bench2024 } from '../../src/bench/bench2024.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { BASELINE_PORT, bench2024 } from '../../src/bench/bench2024.js';
+import { readDescriptor } from '../../src/stack/descriptor.js';
+import { pidAlive } from '../../src/stack/pids.js';
 import { upCrebito } from '../../src/crebito/stack.js';
 import { fakeCrebito } from '../helpers/fake-crebito.js';
 
@@ -93,5 +98,56 @@ test("against a stack `rinha up` started: the result carries each service's CPU 
     assert.equal(typeof result.meta.commit === 'string' || result.meta.commit === null, true);
   } finally {
     await s.stop();
+  }
+});
+
+test('a bench stopped by SIGTERM during its baseline stops the floor stack it started', async (t) => {
+  if (process.getuid?.() !== 0)
+    return t.skip('the floor stack needs root (cgroups, service users)');
+  const fake = await fakeCrebito(false);
+  const reports = mkdtempSync(path.join(os.tmpdir(), 'rinha-bench-sig-'));
+  const bench = spawn(
+    process.execPath,
+    [
+      'bin/rinha.js',
+      'bench',
+      '2024',
+      '--baseline',
+      '--scale',
+      '0.5',
+      '--target',
+      fake.url,
+      '--reports',
+      reports,
+    ],
+    { cwd: path.resolve(import.meta.dirname, '../../..'), stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  bench.stderr.setEncoding('utf8');
+  let pids: number[] = [];
+  try {
+    const lines = createInterface({ input: bench.stderr });
+    for await (const line of lines) if (/baseline: ready:/.test(line)) break;
+    const floor = readDescriptor(BASELINE_PORT);
+    assert.ok(floor, 'the floor published its descriptor');
+    pids = floor.services.flatMap((s) =>
+      s.files === undefined
+        ? []
+        : readFileSync(path.join(path.dirname(s.files.cpuStat), 'cgroup.procs'), 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map(Number),
+    );
+    assert.ok(pids.length >= 3, `the floor's processes: ${pids.join(', ')}`);
+    const exited = once(bench, 'exit');
+    bench.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    assert.equal(code, 143);
+    for (const pid of pids)
+      assert.equal(pidAlive(pid), false, `floor process ${pid} outlived the bench`);
+    assert.equal(readDescriptor(BASELINE_PORT), undefined);
+  } finally {
+    if (bench.exitCode === null) bench.kill('SIGKILL');
+    for (const pid of pids.filter(pidAlive)) process.kill(pid, 'SIGKILL'); // a failed run's leftovers
+    await fake.close();
   }
 });
