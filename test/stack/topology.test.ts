@@ -29,7 +29,11 @@ test('2024 topology: limits sum to at most 1.5 CPU and 550 MB', () => {
 
 test('2024 SQLite topology: no database service, within the same budget', () => {
   assert.equal(withinBudget(CREBITO_SQLITE_TOPOLOGY), true);
-  assert.deepEqual(CREBITO_SQLITE_TOPOLOGY.services.map((s) => s.role).sort(), ['api', 'api', 'lb']);
+  assert.deepEqual(CREBITO_SQLITE_TOPOLOGY.services.map((s) => s.role).sort(), [
+    'api',
+    'api',
+    'lb',
+  ]);
 });
 
 test('withinBudget catches an over-budget topology', () => {

@@ -22,8 +22,13 @@ export interface PostgresStoreOptions {
   readonly poolSize: number;
 }
 
-/** Default connections per API instance: two instances x 8 stay far below max_connections. */
-export const DEFAULT_PG_POOL_SIZE = 8;
+/**
+ * Default connections per API instance. Two: each connection pipelines its queries, and every
+ * connection more is one more backend contending for the same five rows. With 8, the validation
+ * burst (25 concurrent debits of one client) cost the database 0.11-0.20 CPU-s in its first
+ * second and 1-3 throttled periods; with 2, 0.04-0.06 and none (docs/BENCHMARKS.md, session 6).
+ */
+export const DEFAULT_PG_POOL_SIZE = 2;
 const CONNECT_TIMEOUT_S = 2;
 /**
  * Reconnect delay after a failed connection, in seconds. The library's default grows to 20 s,
