@@ -73,6 +73,36 @@ test('a correct backend: consistent, no lag, gross and fees from the processors'
   }
 });
 
+test('a schedule scored over the whole run with a narrower window beside it: processed counts come from the whole run', async () => {
+  const backend = await fakePayments({ defaultUrl: dflt.url, fallbackUrl: fb.url, wrong: false });
+  try {
+    // As a final-like schedule: the official window is the whole run, a narrower one follows it.
+    const scenario = {
+      ...customScenario(SHORT, PUBLIC_RULES_FEES),
+      others: [{ seconds: 2, label: 'last 2 s' }],
+    };
+    const { result } = await bench2025({
+      target: backend.url,
+      defaultUrl: dflt.url,
+      fallbackUrl: fb.url,
+      token: '123',
+      scenario,
+      reportsBase: mkdtempSync(path.join(os.tmpdir(), 'rinha-bench25-')),
+      progress: false,
+      checkEverySec: 1,
+    });
+    const d = result.pagamentos_realizados_default.num_pagamentos;
+    const f = result.pagamentos_realizados_fallback.num_pagamentos;
+    assert.equal(result.lag.lag, 0);
+    assert.equal(result.extras.unprocessedAtEnd, 0, 'every accepted payment was processed');
+    assert.equal(result.extras.defaultShare, Math.round((d / (d + f)) * 10000) / 100);
+    const narrow = result.extras.windows.find((w) => w.label === 'last 2 s')!;
+    assert.ok(narrow.default + narrow.fallback < d + f, 'the narrow window counts fewer');
+  } finally {
+    await backend.close();
+  }
+});
+
 test('processors charging other fees than the scenario expects: the bench says so', async () => {
   const backend = await fakePayments({ defaultUrl: dflt.url, fallbackUrl: fb.url, wrong: false });
   try {
