@@ -10,9 +10,9 @@ const API_CPUS = { postgres: 0.3, sqlite: 0.5 } as const;
 
 /**
  * PostgreSQL, as in the competition (the compose file). Split from what each service used in its
- * busiest second of the official scenario (docs/BENCHMARKS.md, session 5): nginx up to 0.21 CPU
- * (a new connection per request; throttled at 0.2 in every run), each API up to 0.15 (never
- * throttled at 0.4), PostgreSQL up to 0.30 (throttled at 0.5 every 60 s, its autovacuum).
+ * busiest second of the official scenario (docs/BENCHMARKS.md, sessions 5-6): nginx up to 0.21 CPU
+ * (a new connection per request; throttled at 0.2 in every run, never at 0.35), each API up to
+ * 0.19, PostgreSQL up to 0.30 (at 0.5 it was throttled every 20 s by autovacuum on transacoes).
  */
 export const CREBITO_TOPOLOGY: Topology = {
   system: '2024',

@@ -21,6 +21,6 @@ CREATE TABLE transacoes (
 CREATE INDEX transacoes_cliente_recentes ON transacoes (cliente_id, id DESC);
 
 -- Append-only, and read only through the index above: autovacuum has nothing to reclaim, and its
--- ANALYZE after every 10% of growth cost a CPU spike a minute that ran out the database's quota
--- (docs/BENCHMARKS.md, session 5).
+-- runs on this table ran out the database's CPU quota every 20 s of the official scenario
+-- (docs/BENCHMARKS.md, session 6: 14 throttled periods per run with it, 6-8 without).
 ALTER TABLE transacoes SET (autovacuum_enabled = false, toast.autovacuum_enabled = false);
