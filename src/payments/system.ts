@@ -29,7 +29,7 @@ const feesOption = (prefix: string) =>
 const fallbackAfterOption = (prefix: string) =>
   new Option(
     '--fallback-after-ms <ms>',
-    `${prefix}while default is down, fallback takes payments that waited this long (default: from the fees, ${maxWaitMs({ ...DEFAULT_POLICY, fees: { default: 0.05, fallback: 0.15 } })} ms at 0.05/0.15, ${maxWaitMs({ ...DEFAULT_POLICY, fees: { default: 0.07, fallback: 0.1 } })} ms at 0.07/0.10)`,
+    `${prefix}while default is down, fallback takes payments that waited this long (default: from the fees, ${maxWaitMs({ ...DEFAULT_POLICY, fees: { default: 0.05, fallback: 0.15 } })} ms at 0.05/0.15, ${maxWaitMs({ ...DEFAULT_POLICY, fees: { default: 0.07, fallback: 0.1 } })} ms at 0.07/0.10, and no wait once the outage has lasted that long)`,
   ).argParser(intArg('ms', 0, 600_000));
 
 function checkUp(own: OptionValues, store: string): void {

@@ -8,7 +8,10 @@ import {
   isAuditSafe,
   isDown,
   maxWaitMs,
+  nextAvailability,
+  ALWAYS_UP,
   observe,
+  recoveryGraceMs,
   route,
   type Observed,
   type PolicyConfig,
@@ -356,6 +359,71 @@ for (const [fees, cfg] of [
         'fallback',
       ],
     ];
+    // The outage's own age (the dispatcher notes when default went down, fallback came back).
+    const since = (o: ProcessorState, downSinceMs: number, upSinceMs = 0): ProcessorState => ({
+      ...o,
+      availability: { downSinceMs, upSinceMs },
+    });
+    const back = (o: ProcessorState, ago: number): ProcessorState => since(o, 0, NOW - ago);
+    const g = recoveryGraceMs(cfg);
+    rows.push(
+      [
+        'default down for less than the wait, a new payment: hold',
+        since(downByOutcomes, NOW - Math.floor(w / 2)),
+        fast,
+        { oldestWaitMs: 0, length: 1 },
+        'hold',
+      ],
+      [
+        'default down for longer than the wait: a new payment goes to fallback at once',
+        since(downByOutcomes, NOW - w),
+        fast,
+        { oldestWaitMs: 0, length: 1 },
+        'fallback',
+      ],
+      [
+        'default down long, fallback full: hold',
+        since(downByOutcomes, NOW - 60_000),
+        full(fast, cfg, 'fallback'),
+        { oldestWaitMs: 0, length: 1 },
+        'hold',
+      ],
+      [
+        'both down long: hold, even for a new payment (probes aside)',
+        since(downByOutcomes, NOW - 60_000),
+        since(downByOutcomes, NOW - 60_000),
+        { oldestWaitMs: 0, length: 1 },
+        'hold',
+      ],
+      [
+        "default down long, fallback just back: hold for default's next probe",
+        since(downByOutcomes, NOW - 60_000),
+        back(fast, 1),
+        { oldestWaitMs: 60_000, length: 5_000 },
+        'hold',
+      ],
+      [
+        'default down long, fallback back for the whole grace: fallback',
+        since(downByOutcomes, NOW - 60_000),
+        back(fast, g),
+        { oldestWaitMs: 60_000, length: 5_000 },
+        'fallback',
+      ],
+      [
+        'default down long, fallback just back, default refused since: fallback',
+        since(st({ consecutiveNotStored: 9, lastNotStoredAtMs: NOW - 5 }), NOW - 60_000),
+        back(fast, 50),
+        { oldestWaitMs: 60_000, length: 5_000 },
+        'fallback',
+      ],
+      [
+        'both back together: default (its probe was stored)',
+        back(fast, 5),
+        back(fast, 20),
+        { oldestWaitMs: 60_000, length: 5_000 },
+        'default',
+      ],
+    );
     for (const [name, d, f, backlog, expected] of rows)
       assert.equal(route(NOW, backlog, { default: d, fallback: f }, cfg), expected, name);
   });
@@ -380,6 +448,33 @@ test('the wait before fallback while default is down: derived from the fees, or 
       { default: downByOutcomes, fallback: fast },
       { ...PREVIEW, fallbackAfterWaitMs: 300 },
     ),
+    'fallback',
+  );
+});
+
+test('availability: the outage starts when first seen down and ends when first seen up', () => {
+  const a1 = nextAvailability(ALWAYS_UP, false, NOW);
+  assert.equal(a1, ALWAYS_UP, 'up and never down: unchanged (no allocation per pump)');
+  const a2 = nextAvailability(a1, true, NOW + 10);
+  assert.deepEqual(a2, { downSinceMs: NOW + 10, upSinceMs: 0 });
+  assert.equal(nextAvailability(a2, true, NOW + 500), a2, 'still down: the start stays');
+  const a3 = nextAvailability(a2, false, NOW + 900);
+  assert.deepEqual(a3, { downSinceMs: 0, upSinceMs: NOW + 900 });
+  assert.equal(nextAvailability(a3, false, NOW + 5_000), a3, 'still up: the return stays');
+});
+
+test('an operator-set wait applies to every payment, however long the outage', () => {
+  const d: ProcessorState = {
+    ...downByOutcomes,
+    availability: { downSinceMs: NOW - 60_000, upSinceMs: 0 },
+  };
+  const cfg = { ...PREVIEW, fallbackAfterWaitMs: 8_000 };
+  assert.equal(
+    route(NOW, { oldestWaitMs: 100, length: 1 }, { default: d, fallback: fast }, cfg),
+    'hold',
+  );
+  assert.equal(
+    route(NOW, { oldestWaitMs: 8_000, length: 1 }, { default: d, fallback: fast }, cfg),
     'fallback',
   );
 });

@@ -17,7 +17,10 @@
 //      other processor, if that one is up with room;
 //   3. a down processor (failing health, or refusals in a row) gets a real payment as a probe
 //      every probeEveryMs (a 500 stores nothing, so a probe is free); while default is down,
-//      payments wait maxWaitMs(fees) for its return, then fallback takes them if it is up;
+//      payments wait maxWaitMs(fees) for its return — counted from the outage's start, so an
+//      outage that outlasts the wait sends later payments to fallback at once — then fallback
+//      takes them if it is up; when fallback comes back from an outage while default is still
+//      marked down, the backlog waits (at most two probe intervals) for default's next probe;
 //   4. otherwise the payment waits: no other choice earns more.
 // Nothing is held so that its requestedAt lands anywhere: a payment is sent as soon as one of the
 // rules above says sending it is the best use of it.
@@ -50,9 +53,30 @@ export interface Observed {
   readonly oldestInFlightAtMs: number;
 }
 
+/**
+ * Since when a processor has been down or up, as the dispatcher saw it flip (epoch ms; 0 = not
+ * since anything seen): bounds the wait for a down default, and lets a recovery be compared.
+ */
+export interface Availability {
+  /** When the current outage began; 0 while up. */
+  readonly downSinceMs: number;
+  /** When it last came back after an outage; 0 when it never was down, or while down. */
+  readonly upSinceMs: number;
+}
+
+export const ALWAYS_UP: Availability = { downSinceMs: 0, upSinceMs: 0 };
+
+/** The availability after a look at the processor now (pure). */
+export function nextAvailability(a: Availability, down: boolean, nowMs: number): Availability {
+  if (down) return a.downSinceMs !== 0 ? a : { downSinceMs: nowMs, upSinceMs: 0 };
+  return a.downSinceMs === 0 ? a : { downSinceMs: 0, upSinceMs: nowMs };
+}
+
 export interface ProcessorState {
   readonly health?: Health;
   readonly observed: Observed;
+  /** Absent: nothing known of its history (an outage counts as just begun). */
+  readonly availability?: Availability;
 }
 
 export interface PolicyConfig {
@@ -200,6 +224,43 @@ export function capacityPerMs(
   return cfg.maxInFlight[name] / Math.max(1, expectedLatencyMs(s, nowMs, cfg));
 }
 
+/**
+ * How long the oldest payment may wait for a down default: the fee-derived wait, but none once
+ * the outage itself has lasted that long. A return within maxWait is what the wait buys; an
+ * outage that has outlasted it is a stage (seen: 10-30 s), and making every later payment wait
+ * too only leaves the last arrivals unprocessed when the run ends (42 in one final-like run).
+ * A wait set by the operator (`--fallback-after-ms`) is kept for every payment, as asked.
+ */
+export function outageWait(d: ProcessorState, nowMs: number, cfg: PolicyConfig): number {
+  if (cfg.fallbackAfterWaitMs !== undefined) return cfg.fallbackAfterWaitMs;
+  const wait = maxWaitMs(cfg);
+  const since = d.availability?.downSinceMs ?? 0;
+  const outageAge = since === 0 ? 0 : nowMs - since;
+  return outageAge >= wait ? 0 : wait;
+}
+
+/** Fallback came back this recently after an outage: default gets this long to show it did too. */
+export function recoveryGraceMs(cfg: PolicyConfig): number {
+  return 2 * cfg.probeEveryMs;
+}
+
+/**
+ * Fallback has just come back while default is still marked down: if both recovered together (a
+ * stage switch changes both), the backlog that waited for them belongs on default, which only
+ * needs its next probe to show it. Wait for that answer, a short bounded grace at most: a refusal
+ * from default after fallback's return ends it. Seen in the preview at 40 s: 4,157 payments went
+ * to fallback, 1,334 to default, both back within the same probe interval.
+ */
+export function defaultMayBeBackToo(
+  st: Readonly<Record<ProcessorName, ProcessorState>>,
+  nowMs: number,
+  cfg: PolicyConfig,
+): boolean {
+  const back = st.fallback.availability?.upSinceMs ?? 0;
+  if (back === 0 || nowMs - back >= recoveryGraceMs(cfg)) return false;
+  return st.default.observed.lastNotStoredAtMs < back;
+}
+
 export type Route = ProcessorName | 'hold';
 
 /** What the dispatcher knows of its own line of waiting payments. */
@@ -223,12 +284,15 @@ export function route(
   const room = (p: ProcessorName) => st[p].observed.inFlight < cfg.maxInFlight[p];
   const safe = (p: ProcessorName) => isAuditSafe(st[p], nowMs, cfg);
   const usable = (p: ProcessorName) => !down(p) && room(p);
-  const wait = maxWaitMs(cfg);
 
   if (down('default')) {
     if (mayProbe(st.default, nowMs, cfg)) return 'default';
-    if (backlog.oldestWaitMs < (cfg.fallbackAfterWaitMs ?? wait)) return 'hold';
-    if (down('fallback')) return mayProbe(st.fallback, nowMs, cfg) ? 'fallback' : 'hold';
+    if (down('fallback')) {
+      if (backlog.oldestWaitMs < outageWait(st.default, nowMs, cfg)) return 'hold';
+      return mayProbe(st.fallback, nowMs, cfg) ? 'fallback' : 'hold';
+    }
+    if (backlog.oldestWaitMs < outageWait(st.default, nowMs, cfg)) return 'hold';
+    if (defaultMayBeBackToo(st, nowMs, cfg)) return 'hold';
     return room('fallback') ? 'fallback' : 'hold';
   }
   // Default is up. Rule 1: prefer whichever is audit-safe, default first.
@@ -240,6 +304,6 @@ export function route(
   const expectedWaitMs = backlog.length / capacityPerMs(st[first], first, nowMs, cfg);
   const second = other(first);
   const secondFits = usable(second) && (safe(second) || !safe(first));
-  if (expectedWaitMs > wait && secondFits) return second;
+  if (expectedWaitMs > maxWaitMs(cfg) && secondFits) return second;
   return 'hold';
 }

@@ -15,10 +15,12 @@
 import assert from 'node:assert/strict';
 import { classifyLookup, classifyPayment, maySendTo } from '../core/outcome.js';
 import {
+  ALWAYS_UP,
   DEFAULT_POLICY,
   INITIAL_OBSERVED,
   isDown,
   mayProbe,
+  nextAvailability,
   observe,
   PROCESSORS,
   route,
@@ -224,6 +226,14 @@ export class PaymentDispatcher {
     return { default: this.view('default'), fallback: this.view('fallback') };
   }
 
+  /** Notes when a processor went down or came back (the policy bounds waits by it). */
+  private noteAvailability(name: ProcessorName, now: number): void {
+    const s = this.state[name];
+    const prev = s.availability ?? ALWAYS_UP;
+    const next = nextAvailability(prev, isDown(this.view(name), now, this.cfg), now);
+    if (next !== prev) this.state[name] = { ...s, availability: next };
+  }
+
   /** A pinned payment may go back to its processor when it is up, or as that processor's probe. */
   private mayRetryPinned(name: ProcessorName, now: number): boolean {
     const s = this.view(name);
@@ -237,6 +247,7 @@ export class PaymentDispatcher {
     let started = 0;
     const now = this.now();
     if (now < this.journalDownUntilMs) return this.wake(false);
+    for (const name of PROCESSORS) this.noteAvailability(name, now);
     for (const name of PROCESSORS) {
       const line = this.pinned[name];
       while (
