@@ -19,8 +19,13 @@ import { parseFees, PUBLIC_RULES_FEES, type Fees } from '../payments/core/fees.j
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 function stopStacksOnSignal(): void {
+  let stopping = false;
   for (const sig of Object.keys(SIGNAL_EXIT_CODES) as (keyof typeof SIGNAL_EXIT_CODES)[])
-    process.once(sig, () => {
+    // `on`, not `once`: a second signal while stopping (a group kill, and `timeout` passing its
+    // own on) would otherwise kill the bench before its stacks are down, orphaning them.
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
       console.error(`[bench] ${sig}: stopping what this bench started`);
       void stopOpenRuns().finally(() => process.exit(SIGNAL_EXIT_CODES[sig]));
     });

@@ -101,7 +101,7 @@ test("against a stack `rinha up` started: the result carries each service's CPU 
   }
 });
 
-test('a bench stopped by SIGTERM during its baseline stops the floor stack it started', async (t) => {
+test('a bench stopped by SIGTERM during its baseline (twice, as a group kill and `timeout` send it) stops the floor stack it started', async (t) => {
   if (process.getuid?.() !== 0)
     return t.skip('the floor stack needs root (cgroups, service users)');
   const fake = await fakeCrebito(false);
@@ -125,8 +125,14 @@ test('a bench stopped by SIGTERM during its baseline stops the floor stack it st
   bench.stderr.setEncoding('utf8');
   let pids: number[] = [];
   try {
-    const lines = createInterface({ input: bench.stderr });
-    for await (const line of lines) if (/baseline: ready:/.test(line)) break;
+    // One iterator for the whole test: leaving a for-await would close the interface.
+    const lines = createInterface({ input: bench.stderr })[Symbol.asyncIterator]();
+    const until = async (re: RegExp) => {
+      for (let r = await lines.next(); !r.done; r = await lines.next())
+        if (re.test(r.value)) return;
+      assert.fail(`the bench ended its stderr before ${re}`);
+    };
+    await until(/baseline: ready:/);
     const floor = readDescriptor(BASELINE_PORT);
     assert.ok(floor, 'the floor published its descriptor');
     pids = floor.services.flatMap((s) =>
@@ -139,6 +145,9 @@ test('a bench stopped by SIGTERM during its baseline stops the floor stack it st
     );
     assert.ok(pids.length >= 3, `the floor's processes: ${pids.join(', ')}`);
     const exited = once(bench, 'exit');
+    bench.kill('SIGTERM');
+    // The second once the first is being handled (two pending at once would merge into one).
+    await until(/SIGTERM: stopping/);
     bench.kill('SIGTERM');
     const [code] = (await exited) as [number | null];
     assert.equal(code, 143);
