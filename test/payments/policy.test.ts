@@ -64,7 +64,25 @@ test('observe: stored resets failures and feeds the latency average; not-stored 
   assert.equal(o.consecutiveNotStored, 2);
   assert.deepEqual(observe(o, 'unknown', 5000, NOW + 4), o);
   assert.deepEqual(observe(o, 'rejected', 1, NOW + 4), o);
-  assert.equal(observe(o, 'already_stored', 100, NOW + 5).consecutiveNotStored, 0);
+  assert.equal(observe(o, 'already_stored', 1, NOW + 5).consecutiveNotStored, 0);
+});
+
+test('observe: an answer speaks for when its payment was sent; older than the other kind, it is stale', () => {
+  // Default failing at 2 s until NOW: a probe sent at NOW is stored at NOW + 20, then the
+  // refusals of the probes sent before NOW come back.
+  let o = observe(INITIAL_OBSERVED, 'not_stored', 2000, NOW - 500);
+  o = observe(o, 'stored', 20, NOW + 20);
+  const up = o;
+  for (let i = 1; i <= 5; i++) o = observe(o, 'not_stored', 2000, NOW + 20 + i * 100);
+  assert.deepEqual(o, up, 'refusals of payments sent before the stored one change nothing');
+  assert.equal(isDown({ observed: o }, NOW + 600, FINAL), false);
+  // The other way: failing from NOW; a payment sent before it is stored after three refusals.
+  let f = observe(INITIAL_OBSERVED, 'stored', 10, NOW - 1000);
+  for (let i = 1; i <= 3; i++) f = observe(f, 'not_stored', 1, NOW + i);
+  f = observe(f, 'stored', 2000, NOW + 100);
+  assert.equal(f.consecutiveNotStored, 3, 'a stale stored payment does not end an outage');
+  assert.equal(f.latencyEwmaMs > 10, true, 'its latency still counts');
+  assert.equal(isDown({ observed: f }, NOW + 101, FINAL), true);
 });
 
 test('down: by fresh failing health (unless a payment was stored since), or by refusals in a row', () => {
@@ -136,6 +154,21 @@ test('latency: the newer of health and stored payments, at least the age of the 
     ),
     1800,
     'a payment out for 1.8 s: it slowed down',
+  );
+  assert.equal(
+    expectedLatencyMs(
+      st({
+        latencyEwmaMs: 20,
+        lastStoredAtMs: NOW - 10,
+        lastStoredSentAtMs: NOW - 30,
+        inFlight: 3,
+        oldestInFlightAtMs: NOW - 1800,
+      }),
+      NOW,
+      cfg,
+    ),
+    20,
+    'out for 1.8 s, but a payment sent after it came back: a leftover of an older stage',
   );
   assert.equal(isAuditSafe(slow(1000), NOW, cfg), true);
   assert.equal(isAuditSafe(slow(1499), NOW, cfg), true);
@@ -410,11 +443,32 @@ for (const [fees, cfg] of [
         'fallback',
       ],
       [
-        'default down long, fallback just back, default refused since: fallback',
-        since(st({ consecutiveNotStored: 9, lastNotStoredAtMs: NOW - 5 }), NOW - 60_000),
+        'default down long, fallback just back, default refused a payment sent since: fallback',
+        since(
+          st({
+            consecutiveNotStored: 9,
+            lastNotStoredAtMs: NOW - 5,
+            lastNotStoredSentAtMs: NOW - 25,
+          }),
+          NOW - 60_000,
+        ),
         back(fast, 50),
         { oldestWaitMs: 60_000, length: 5_000 },
         'fallback',
+      ],
+      [
+        'default down long, fallback just back, a refusal of a probe sent before: still hold',
+        since(
+          st({
+            consecutiveNotStored: 9,
+            lastNotStoredAtMs: NOW - 5,
+            lastNotStoredSentAtMs: NOW - 2005,
+          }),
+          NOW - 60_000,
+        ),
+        back(fast, 50),
+        { oldestWaitMs: 60_000, length: 5_000 },
+        'hold',
       ],
       [
         'both back together: default (its probe was stored)',

@@ -41,6 +41,14 @@ export interface Observed {
   readonly consecutiveNotStored: number;
   readonly lastNotStoredAtMs: number;
   readonly lastStoredAtMs: number;
+  /**
+   * When the newest stored and the newest refused payments were sent (epoch ms): a processor
+   * applies its failure mode as of a request's start, so an answer only speaks for the moment
+   * it was sent. A refusal of a payment sent before one that was stored is stale, and so is a
+   * stored payment sent before a refusal: neither changes whether the processor is down.
+   */
+  readonly lastStoredSentAtMs: number;
+  readonly lastNotStoredSentAtMs: number;
   /** Exponentially weighted mean latency of stored payments, ms. */
   readonly latencyEwmaMs: number;
   readonly inFlight: number;
@@ -137,28 +145,50 @@ export const INITIAL_OBSERVED: Observed = {
   consecutiveNotStored: 0,
   lastNotStoredAtMs: 0,
   lastStoredAtMs: 0,
+  lastStoredSentAtMs: 0,
+  lastNotStoredSentAtMs: 0,
   latencyEwmaMs: 0,
   inFlight: 0,
   lastSentAtMs: 0,
   oldestInFlightAtMs: 0,
 };
 
-/** The state after a payment's outcome on this processor (pure). */
+/**
+ * The state after a payment's outcome on this processor (pure); it was sent latencyMs ago.
+ * Seen in the preview at 40 s: probes sent while default was failing at 2 s came back refused
+ * after a newer probe had been stored, marked default down again, and sent the backlog that had
+ * waited for both processors to fallback.
+ */
 export function observe(
   o: Observed,
   outcome: PaymentOutcome,
   latencyMs: number,
   nowMs: number,
 ): Observed {
+  const sentAtMs = nowMs - latencyMs;
   if (outcome === 'stored' || outcome === 'already_stored') {
     const ewma =
       o.lastStoredAtMs === 0
         ? latencyMs
         : o.latencyEwmaMs + EWMA_WEIGHT * (latencyMs - o.latencyEwmaMs);
-    return { ...o, consecutiveNotStored: 0, lastStoredAtMs: nowMs, latencyEwmaMs: ewma };
+    if (sentAtMs < o.lastNotStoredSentAtMs) return { ...o, latencyEwmaMs: ewma }; // stale
+    return {
+      ...o,
+      consecutiveNotStored: 0,
+      lastStoredAtMs: nowMs,
+      lastStoredSentAtMs: Math.max(o.lastStoredSentAtMs, sentAtMs),
+      latencyEwmaMs: ewma,
+    };
   }
-  if (outcome === 'not_stored')
-    return { ...o, consecutiveNotStored: o.consecutiveNotStored + 1, lastNotStoredAtMs: nowMs };
+  if (outcome === 'not_stored') {
+    if (sentAtMs < o.lastStoredSentAtMs) return o; // stale: a later payment was stored
+    return {
+      ...o,
+      consecutiveNotStored: o.consecutiveNotStored + 1,
+      lastNotStoredAtMs: nowMs,
+      lastNotStoredSentAtMs: Math.max(o.lastNotStoredSentAtMs, sentAtMs),
+    };
+  }
   return o; // unknown or rejected say nothing about the processor's health
 }
 
@@ -200,13 +230,16 @@ export function mayProbe(s: ProcessorState, nowMs: number, cfg: PolicyConfig): b
  * Expected latency: the newer of what the health endpoint promises and what stored payments took
  * (a reading after the last stored payment says what the processor does now — the average of
  * payments it no longer gets would never come down), and at least how long the oldest payment in
- * flight has been out (a processor that just slowed down shows it there first).
+ * flight has been out (a processor that just slowed down shows it there first) — unless a payment
+ * sent after it was stored already: then it is a leftover of an older stage (a probe sent while
+ * the processor failed at 2 s), and says nothing of the latency now.
  */
 export function expectedLatencyMs(s: ProcessorState, nowMs: number, cfg: PolicyConfig): number {
   const h = freshHealth(s, nowMs, cfg);
   const o = s.observed;
   const base = h !== undefined && h.atMs > o.lastStoredAtMs ? h.minResponseTimeMs : o.latencyEwmaMs;
-  const inFlightAge = o.inFlight > 0 && o.oldestInFlightAtMs > 0 ? nowMs - o.oldestInFlightAtMs : 0;
+  const current = o.oldestInFlightAtMs > 0 && o.oldestInFlightAtMs >= o.lastStoredSentAtMs;
+  const inFlightAge = o.inFlight > 0 && current ? nowMs - o.oldestInFlightAtMs : 0;
   return Math.max(base, inFlightAge);
 }
 
@@ -248,7 +281,7 @@ export function recoveryGraceMs(cfg: PolicyConfig): number {
  * Fallback has just come back while default is still marked down: if both recovered together (a
  * stage switch changes both), the backlog that waited for them belongs on default, which only
  * needs its next probe to show it. Wait for that answer, a short bounded grace at most: a refusal
- * from default after fallback's return ends it. Seen in the preview at 40 s: 4,157 payments went
+ * of a payment sent to default after fallback's return ends it. Seen in the preview at 40 s: 4,157 payments went
  * to fallback, 1,334 to default, both back within the same probe interval.
  */
 export function defaultMayBeBackToo(
@@ -258,7 +291,7 @@ export function defaultMayBeBackToo(
 ): boolean {
   const back = st.fallback.availability?.upSinceMs ?? 0;
   if (back === 0 || nowMs - back >= recoveryGraceMs(cfg)) return false;
-  return st.default.observed.lastNotStoredAtMs < back;
+  return st.default.observed.lastNotStoredSentAtMs < back;
 }
 
 export type Route = ProcessorName | 'hold';
