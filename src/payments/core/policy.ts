@@ -8,18 +8,20 @@
 // compares counts over [now − 15 s, now − 2 s] by requestedAt: a payment that takes 2 s or more
 // to be stored can complete between the moments the audit reads the processor and reads us, and
 // count on one side only. So, in order:
-//   1. an audit-safe processor (latency under SAFE_LATENCY_SHARE × the audit lag) is preferred to
-//      a slow one, default first: the fee gap (3 or 10 points on the payments affected) is far
-//      smaller than the fine (35 points on all of them) times the chance of a race;
-//   2. default takes everything its allowance carries, however slow it is (if nothing safer is
-//      up); when it is full, the newest payment waits at most maxWaitMs(fees) for it — the wait
-//      whose end-of-run risk equals the fee gap it saves — and beyond that the excess goes to the
-//      other processor, if that one is up with room;
+//   1. only an audit-safe processor (latency under SAFE_LATENCY_SHARE × the audit lag) takes
+//      payments, default first: the fee gap (3 or 10 points on the payments affected) is far
+//      smaller than the fine (35 points on all of them) times the chance of a race, and when
+//      neither is safe the payments wait for one that is — a final-like run that sent them to
+//      the only processor up, default at 5 s, drew 17 inconsistencies in two checks;
+//   2. the preferred one takes everything its allowance carries; when it is full, the newest
+//      payment waits at most maxWaitMs(fees) for it — the wait whose end-of-run risk equals the
+//      fee gap it saves — and beyond that the excess goes to the other processor, if that one is
+//      up, safe and has room;
 //   3. a down processor (failing health, or refusals in a row) gets a real payment as a probe
 //      every probeEveryMs (a 500 stores nothing, so a probe is free); while default is down,
 //      payments wait maxWaitMs(fees) for its return — counted from the outage's start, so an
 //      outage that outlasts the wait sends later payments to fallback at once — then fallback
-//      takes them if it is up; when fallback comes back from an outage while default is still
+//      takes them if it is up and safe; when fallback comes back from an outage while default is still
 //      marked down, the backlog waits (at most two probe intervals) for default's next probe;
 //   4. otherwise the payment waits: no other choice earns more.
 // Nothing is held so that its requestedAt lands anywhere: a payment is sent as soon as one of the
@@ -326,17 +328,24 @@ export function route(
     }
     if (backlog.oldestWaitMs < outageWait(st.default, nowMs, cfg)) return 'hold';
     if (defaultMayBeBackToo(st, nowMs, cfg)) return 'hold';
-    return room('fallback') ? 'fallback' : 'hold';
+    return room('fallback') && safe('fallback') ? 'fallback' : 'hold';
   }
-  // Default is up. Rule 1: prefer whichever is audit-safe, default first.
-  // A full safe fallback is still preferred: its payments wait (rule 2) rather than go slow.
-  const first: ProcessorName =
-    !safe('default') && !down('fallback') && safe('fallback') ? 'fallback' : 'default';
+  // Default is up. Rule 1: only an audit-safe processor takes payments, default first. A full
+  // safe one is still preferred: its payments wait (rule 2) rather than go slow.
+  const first: ProcessorName | undefined = safe('default')
+    ? 'default'
+    : !down('fallback') && safe('fallback')
+      ? 'fallback'
+      : undefined;
+  if (first === undefined) {
+    // Neither is safe: the payments wait for one that is (the health readings say when).
+    if (down('fallback') && mayProbe(st.fallback, nowMs, cfg)) return 'fallback';
+    return 'hold';
+  }
   if (room(first)) return first;
   // Rule 2: `first` is full. The newest payment would wait backlog / capacity for it.
   const expectedWaitMs = backlog.length / capacityPerMs(st[first], first, nowMs, cfg);
   const second = other(first);
-  const secondFits = usable(second) && (safe(second) || !safe(first));
-  if (expectedWaitMs > maxWaitMs(cfg) && secondFits) return second;
+  if (expectedWaitMs > maxWaitMs(cfg) && usable(second) && safe(second)) return second;
   return 'hold';
 }
