@@ -136,7 +136,7 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
           processors.fallback,
           '--instance-name',
           name,
-          ...(o.canned ? ['--canned'] : []),
+          ...(o.canned ? ['--canned'] : ['--fees', `${fees.default},${fees.fallback}`]),
           ...(redisSocket === undefined ? [] : ['--redis-socket', redisSocket]),
           ...(o.durable && !o.canned ? ['--durable'] : []),
           ...(o.fallbackAfterMs === undefined || o.canned

@@ -7,6 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
+import { readFileSync } from 'node:fs';
+import { FINAL_FEES } from '../../src/payments/core/fees.js';
 import { upPayments, type PaymentsStack } from '../../src/payments/stack.js';
 import { waitUntil } from '../../src/stack/stack.js';
 
@@ -21,19 +23,38 @@ for (const mode of ['memory', 'redis', 'durable'] as const)
   describe(`payments stack, ${mode === 'durable' ? 'redis store, durable' : `${mode} store`}`, () => {
     let s: PaymentsStack;
     let api: string;
+    let runDir: string;
+    // The memory stack runs the final's fees: the simulators charge them and the APIs are told.
+    const fees = mode === 'memory' ? FINAL_FEES : undefined;
 
     before(async () => {
       const [port, d, f] = PORTS[mode];
+      runDir = mkdtempSync(path.join(os.tmpdir(), 'rinha-pay-'));
       s = await upPayments({
         store: mode === 'memory' ? 'memory' : 'redis',
         durable: mode === 'durable',
         port,
         simulatorPorts: [d, f],
-        runDir: mkdtempSync(path.join(os.tmpdir(), 'rinha-pay-')),
+        runDir,
+        ...(fees ? { fees } : {}),
         log: () => {},
       });
       api = `http://127.0.0.1:${s.port}`;
     });
+
+    if (fees)
+      test('the APIs are told the fees the simulators charge', async () => {
+        const summary = (
+          await call(`${s.processors.fallback}/admin/payments-summary`, 'GET', undefined, T)
+        ).json() as unknown as { feePerTransaction: number };
+        assert.equal(summary.feePerTransaction, Number(fees.fallback));
+        for (const name of ['api1', 'api2'])
+          assert.match(
+            readFileSync(path.join(runDir, `${name}.log`), 'utf8'),
+            new RegExp(`fees ${fees.default}/${fees.fallback}\\)`),
+            `${name} runs the policy with the simulators' fees`,
+          );
+      });
     after(async () => {
       await s?.stop();
     });
