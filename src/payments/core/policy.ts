@@ -322,11 +322,8 @@ export function route(
 
   if (down('default')) {
     if (mayProbe(st.default, nowMs, cfg)) return 'default';
-    if (down('fallback')) {
-      if (backlog.oldestWaitMs < outageWait(st.default, nowMs, cfg)) return 'hold';
-      return mayProbe(st.fallback, nowMs, cfg) ? 'fallback' : 'hold';
-    }
     if (backlog.oldestWaitMs < outageWait(st.default, nowMs, cfg)) return 'hold';
+    if (down('fallback')) return mayProbe(st.fallback, nowMs, cfg) ? 'fallback' : 'hold';
     if (defaultMayBeBackToo(st, nowMs, cfg)) return 'hold';
     return room('fallback') && safe('fallback') ? 'fallback' : 'hold';
   }
