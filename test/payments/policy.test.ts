@@ -41,8 +41,13 @@ const full = (o: ProcessorState, cfg: PolicyConfig, name: 'default' | 'fallback'
     oldestInFlightAtMs: NOW - o.observed.latencyEwmaMs,
   },
 });
-const downByOutcomes = st({ consecutiveNotStored: 3, lastNotStoredAtMs: NOW - 10 });
-const downByHealth = st({ lastNotStoredAtMs: NOW - 10 }, reading(0, true));
+// Down, and probed just now (a fast refusal: sent and refused 10 ms ago), so no probe is due.
+const downByOutcomes = st({
+  consecutiveNotStored: 3,
+  lastNotStoredAtMs: NOW - 10,
+  lastSentAtMs: NOW - 10,
+});
+const downByHealth = st({ lastNotStoredAtMs: NOW - 10, lastSentAtMs: NOW - 10 }, reading(0, true));
 
 test('the wait for default comes from the fees: the fee gap against the end-of-run risk', () => {
   assert.equal(maxWaitMs(PREVIEW), 1053, '0.05/0.15: 10 points of gap buy about a second');
@@ -216,7 +221,36 @@ test('probes of a down processor, paced by time and bounded in number', () => {
     'a slow probe out for a period: another',
   );
   assert.equal(route(NOW, b, { default: atCap, fallback: up }, cfg), 'hold');
-  assert.equal(route(NOW, b, { default: justRefused, fallback: up }, cfg), 'hold');
+  assert.equal(
+    route(NOW, b, { default: justRefused, fallback: up }, cfg),
+    'default',
+    'a refusal of an old probe does not pace the next one: only sends do',
+  );
+  // A processor failing slowly holds each probe for its delay, and its refusals come back one per
+  // probe interval: the probes must keep going out all the same, up to the payment timeout.
+  const timeoutMs = 6_000;
+  assert.ok(
+    cfg.maxProbesInFlight > timeoutMs / cfg.probeEveryMs,
+    'the cap outlasts a payment timeout of probes',
+  );
+  let o: Observed = { ...INITIAL_OBSERVED, consecutiveNotStored: 3, lastNotStoredAtMs: NOW - 1 };
+  const sent: number[] = [];
+  const out: number[] = [];
+  const delayMs = 5_000;
+  for (let t = NOW; t < NOW + 10_000; t += 10) {
+    while (out.length > 0 && out[0]! + delayMs <= t) {
+      out.shift();
+      o = observe({ ...o, inFlight: o.inFlight - 1 }, 'not_stored', delayMs, t);
+    }
+    if (route(t, b, { default: st(o), fallback: up }, cfg) === 'default') {
+      sent.push(t);
+      out.push(t);
+      o = { ...o, inFlight: o.inFlight + 1, lastSentAtMs: t };
+    }
+  }
+  const gaps = sent.slice(1).map((t, i) => t - sent[i]!);
+  assert.ok(sent.length >= 39, `probes over 10 s: ${sent.length}`);
+  assert.ok(Math.max(...gaps) <= cfg.probeEveryMs + 10, `longest gap ${Math.max(...gaps)} ms`);
 });
 
 // Every processor condition × the backlog, under both fee pairs. Capacity at 400 in flight per
@@ -456,6 +490,7 @@ for (const [fees, cfg] of [
             consecutiveNotStored: 9,
             lastNotStoredAtMs: NOW - 5,
             lastNotStoredSentAtMs: NOW - 25,
+            lastSentAtMs: NOW - 25,
           }),
           NOW - 60_000,
         ),
@@ -470,6 +505,7 @@ for (const [fees, cfg] of [
             consecutiveNotStored: 9,
             lastNotStoredAtMs: NOW - 5,
             lastNotStoredSentAtMs: NOW - 2005,
+            lastSentAtMs: NOW - 100,
           }),
           NOW - 60_000,
         ),

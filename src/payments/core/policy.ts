@@ -100,7 +100,10 @@ export interface PolicyConfig {
   readonly downAfterConsecutive: number;
   /** While down, one probe payment at most this often. */
   readonly probeEveryMs: number;
-  /** …and at most this many in flight (a failing processor 5 s slow holds each probe 5 s). */
+  /**
+   * …and at most this many in flight: more than the payment timeout holds at one per probe
+   * interval, so a processor failing slowly never runs out of probes before its answers return.
+   */
   readonly maxProbesInFlight: number;
   /** Health older than this is ignored (the poller reads it every 5 s). */
   readonly healthFreshMs: number;
@@ -124,7 +127,7 @@ export const DEFAULT_POLICY: PolicyConfig = {
   maxInFlight: { default: 400, fallback: 400 },
   downAfterConsecutive: 3,
   probeEveryMs: 250,
-  maxProbesInFlight: 20,
+  maxProbesInFlight: 32,
   healthFreshMs: 7_000,
   auditLagMs: 2_000,
   fees: { default: 0.05, fallback: 0.15 },
@@ -213,19 +216,18 @@ export function isDown(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boo
 
 /**
  * A processor may take a real payment as a probe (a refusal stores nothing; a slow answer
- * shows whether it got faster): one per probeEveryMs since the last send and the last refusal,
- * a bounded number at once. Waiting for the previous probe to come back would blind us for as
- * long as a slow failing processor holds it: seen in a final-like run, where fallback's quick
- * probe won the race after both recovered and took a 13,000-payment backlog that a recovered
- * default could have had.
+ * shows whether it got faster): one per probeEveryMs since the last send, a bounded number at
+ * once. Paced by sends only, not by refusals: a processor that holds each probe for its delay
+ * returns one refusal per probe interval, and a gate on the last refusal then sent nothing new
+ * until every old probe was back — seen in a final-like run (seed 2), where default recovered
+ * at 210 s and took nothing until its 5-s health reading at 213 s, while 6,210 payments went to
+ * fallback. Waiting for the previous probe to come back would blind us as long: seen in another
+ * run, where fallback's quick probe won the race after both recovered and took a 13,000-payment
+ * backlog that a recovered default could have had.
  */
 export function mayProbe(s: ProcessorState, nowMs: number, cfg: PolicyConfig): boolean {
   const o = s.observed;
-  return (
-    o.inFlight < cfg.maxProbesInFlight &&
-    nowMs - o.lastSentAtMs >= cfg.probeEveryMs &&
-    nowMs - o.lastNotStoredAtMs >= cfg.probeEveryMs
-  );
+  return o.inFlight < cfg.maxProbesInFlight && nowMs - o.lastSentAtMs >= cfg.probeEveryMs;
 }
 
 /**
