@@ -17,6 +17,7 @@ import {
   type PolicyConfig,
   type ProcessorState,
 } from '../../src/payments/core/policy.js';
+import { DEFAULT_PAYMENT_TIMEOUT_MS } from '../../src/payments/processors/client.js';
 
 const NOW = 1_750_000_000_000;
 const PREVIEW: PolicyConfig = { ...DEFAULT_POLICY, fees: { default: 0.05, fallback: 0.15 } };
@@ -228,9 +229,8 @@ test('probes of a down processor, paced by time and bounded in number', () => {
   );
   // A processor failing slowly holds each probe for its delay, and its refusals come back one per
   // probe interval: the probes must keep going out all the same, up to the payment timeout.
-  const timeoutMs = 6_000;
   assert.ok(
-    cfg.maxProbesInFlight > timeoutMs / cfg.probeEveryMs,
+    cfg.maxProbesInFlight > DEFAULT_PAYMENT_TIMEOUT_MS / cfg.probeEveryMs,
     'the cap outlasts a payment timeout of probes',
   );
   let o: Observed = { ...INITIAL_OBSERVED, consecutiveNotStored: 3, lastNotStoredAtMs: NOW - 1 };
