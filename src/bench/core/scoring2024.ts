@@ -1,7 +1,8 @@
 // The 2024/Q1 "SLA contract": USD 100,000 minus fines. A response is OK when its status is the
 // expected one and its checks pass; the share that matters is OK responses answered within
 // 250 ms. Below 98%: (98 − percent) × USD 1,000. Each response showing an inconsistent balance
-// (saldo below -limite, or an extrato contradicting a just-answered transaction): USD 803.01.
+// (saldo below -limite, or a `saldo.total` other than the one expected: core/checks2024.ts says
+// which failed checks those are): USD 803.01.
 
 export const SLA_BASE_USD = 100_000;
 export const SLA_THRESHOLD_MS = 250;

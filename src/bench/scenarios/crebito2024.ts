@@ -1,11 +1,23 @@
 // The 2024/Q1 Gatling simulation, faithfully: the validation phase (each check as the original
-// does it), then the open-model load (each virtual user one request on its own connection) with
-// every check of the original. Works against any backend on the target URL.
+// does it, each virtual user on its own keep-alive connections), then the open-model load (each
+// virtual user one request on its own connection) with every check of the original, fined as the
+// official results script fines them (core/checks2024.ts). Works against any backend.
 import { RinhaError } from '../../errors.js';
 import { arrivals, scaleInjection, type Injection } from '../core/arrival.js';
+import {
+  extratoCheck,
+  initialExtratoCheck,
+  orderCheck,
+  readYourWritesCheck,
+  totalIs,
+  transactionCheck,
+  type Check,
+  type Json,
+} from '../core/checks2024.js';
 import { nowMs, Recorder, type Outcome } from '../core/recorder.js';
 import { send, parseTarget, REQUEST_TIMEOUT_MS, type Answer, type Target } from '../load/http1.js';
 import { GeneratorMonitor, schedule } from '../load/monitor.js';
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 /** The contract's clients and limits (the bench checks answers against them). */
@@ -64,10 +76,6 @@ export interface Run2024 {
   readonly loadSec: number;
 }
 
-interface Json {
-  [k: string]: unknown;
-}
-
 function parse(a: Answer): Json | undefined {
   try {
     const v: unknown = JSON.parse(a.body);
@@ -77,15 +85,7 @@ function parse(a: Answer): Json | undefined {
   }
 }
 
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-
-function outcome(
-  name: string,
-  a: Answer,
-  expected: readonly number[],
-  check?: (j: Json | undefined) => { ok: boolean; inconsistent?: boolean; failure?: string },
-): Outcome {
+function outcome(name: string, a: Answer, expected: readonly number[], check?: Check): Outcome {
   if (a.status === 0)
     return { name, status: 0, ms: a.ms, ok: false, failure: a.error ?? 'no answer' };
   if (!expected.includes(a.status))
@@ -102,26 +102,8 @@ function outcome(
   };
 }
 
-/** saldo within limit for a transaction answer (Gatling: saldo >= -limite when 200). */
-function transactionCheck(j: Json | undefined) {
-  const saldo = num(j?.saldo);
-  const limite = num(j?.limite);
-  if (saldo === undefined || limite === undefined)
-    return { ok: false, failure: 'saldo/limite missing' };
-  if (saldo < -limite) return { ok: false, inconsistent: true, failure: 'saldo below -limite' };
-  return { ok: true };
-}
-
-function extratoCheck(j: Json | undefined) {
-  const s = j?.saldo as Json | undefined;
-  const total = num(s?.total);
-  const limite = num(s?.limite);
-  if (total === undefined || limite === undefined || !Array.isArray(j?.ultimas_transacoes))
-    return { ok: false, failure: 'extrato shape' };
-  if (total < -limite)
-    return { ok: false, inconsistent: true, failure: 'saldo.total below -limite' };
-  return { ok: true };
-}
+/** Gatling's default ceiling of concurrent connections per host for one virtual user. */
+const GATLING_CONNECTIONS_PER_HOST = 6;
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -134,31 +116,25 @@ const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
  */
 async function validation(t: Target, rec: Recorder): Promise<{ criteria: Promise<void> }> {
   const name = 'validações';
+  // A virtual user keeps its connections (Gatling's default): `agent` is the user's own, or
+  // false for a one-request user, which opens a connection for its one request.
   const post = async (
     id: number,
     body: unknown,
     expected: readonly number[],
-    check?: Parameters<typeof outcome>[3],
+    check?: Check,
+    agent: http.Agent | false = false,
   ) => {
     const at = nowMs();
-    const a = await send(t, 'POST', `/clientes/${id}/transacoes`, JSON.stringify(body));
+    const a = await send(t, 'POST', `/clientes/${id}/transacoes`, JSON.stringify(body), agent);
     rec.record(outcome(name, a, expected, check), at);
     return a;
   };
-  const extrato = async (
-    id: number,
-    check: (j: Json | undefined) => { ok: boolean; inconsistent?: boolean; failure?: string },
-  ) => {
+  const extrato = async (id: number, check: Check, agent: http.Agent | false = false) => {
     const at = nowMs();
-    const a = await send(t, 'GET', `/clientes/${id}/extrato`);
+    const a = await send(t, 'GET', `/clientes/${id}/extrato`, undefined, agent);
     rec.record(outcome(name, a, [200], check), at);
     return a;
-  };
-  const totalIs = (expected: number) => (j: Json | undefined) => {
-    const total = num((j?.saldo as Json | undefined)?.total);
-    return total === expected
-      ? { ok: true }
-      : { ok: false, inconsistent: true, failure: `saldo.total ${total} instead of ${expected}` };
   };
 
   await Promise.all(
@@ -171,50 +147,20 @@ async function validation(t: Target, rec: Recorder): Promise<{ criteria: Promise
   await extrato(1, totalIs(0));
 
   const perClient = async (id: number) => {
-    const limite = LIMITS[id]!;
-    await extrato(id, (j) => {
-      const s = j?.saldo as Json | undefined;
-      return num(s?.limite) === limite && num(s?.total) === 0
-        ? { ok: true }
-        : { ok: false, inconsistent: true, failure: 'initial extrato' };
-    });
-    await post(id, { valor: 1, tipo: 'c', descricao: 'toma' }, [200], transactionCheck);
-    await post(id, { valor: 1, tipo: 'd', descricao: 'devolve' }, [200], transactionCheck);
-    await extrato(id, (j) => {
-      const l = j?.ultimas_transacoes as Json[] | undefined;
-      const ok =
-        l?.[0]?.descricao === 'devolve' &&
-        l[0].tipo === 'd' &&
-        l[0].valor === 1 &&
-        l[1]?.descricao === 'toma' &&
-        l[1].tipo === 'c' &&
-        l[1].valor === 1;
-      return ok
-        ? { ok: true }
-        : { ok: false, inconsistent: true, failure: 'ultimas_transacoes order' };
-    });
-    const danada = parse(
-      await post(id, { valor: 1, tipo: 'c', descricao: 'danada' }, [200], transactionCheck),
-    );
-    await Promise.all(
-      Array.from({ length: 4 }, () =>
-        extrato(id, (j) => {
-          const s = j?.saldo as Json | undefined;
-          const first = (j?.ultimas_transacoes as Json[] | undefined)?.[0];
-          const ok =
-            first?.descricao === 'danada' &&
-            first.tipo === 'c' &&
-            first.valor === 1 &&
-            s?.limite === danada?.limite &&
-            s?.total === danada?.saldo;
-          return ok
-            ? { ok: true }
-            : { ok: false, inconsistent: true, failure: 'extrato after credit (read-your-writes)' };
-        }),
-      ),
-    );
-    for (const bad of INVALID_TRANSACTIONS) {
-      await post(id, bad, [422, 400]);
+    const vu = new http.Agent({ keepAlive: true, maxSockets: GATLING_CONNECTIONS_PER_HOST });
+    try {
+      await extrato(id, initialExtratoCheck(LIMITS[id]!), vu);
+      await post(id, { valor: 1, tipo: 'c', descricao: 'toma' }, [200], transactionCheck, vu);
+      await post(id, { valor: 1, tipo: 'd', descricao: 'devolve' }, [200], transactionCheck, vu);
+      await extrato(id, orderCheck, vu);
+      const credit = { valor: 1, tipo: 'c', descricao: 'danada' };
+      const danada = parse(await post(id, credit, [200], transactionCheck, vu));
+      await Promise.all(
+        Array.from({ length: 4 }, () => extrato(id, readYourWritesCheck(danada), vu)),
+      );
+      for (const bad of INVALID_TRANSACTIONS) await post(id, bad, [422, 400], undefined, vu);
+    } finally {
+      vu.destroy();
     }
   };
   const notFound = (async () => {
