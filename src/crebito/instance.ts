@@ -7,7 +7,7 @@ import { crebitoWarmRequests, WARMUP_ROUNDS } from './http/warmup.js';
 import { warmUp } from '../http/warmup.js';
 import { PostgresLedgerStore, type PostgresStoreOptions } from './store/postgres.js';
 import { SqliteLedgerStore } from './store/sqlite.js';
-import type { LedgerStore } from './store/store.js';
+import { rehearsing, type LedgerStore } from './store/store.js';
 import { closeServer, listen, type ListenTarget } from '../http/listen.js';
 
 export type StoreConfig =
@@ -67,8 +67,11 @@ export async function startCrebitoInstance(opts: InstanceOptions): Promise<Runni
   const store = openStore(opts.store);
   const directory = await loadClients(store, log);
   const route = createLedgerHandler({ store, directory, log });
-  // Ready only when warm: the real socket appears after the warm-up (http/warmup.ts).
-  const warm = await warmUp(route, crebitoWarmRequests(directory.accounts), {
+  // Ready only when warm: the real socket appears after the warm-up (http/warmup.ts). Its
+  // accepted writes go to a route over the same store that rolls each back.
+  const rehearsal = createLedgerHandler({ store: rehearsing(store), directory, log });
+  const warmRequests = crebitoWarmRequests(directory.accounts, { rehearsedWrites: true });
+  const warm = await warmUp(rehearsal, warmRequests, {
     rounds: opts.warmupRounds ?? WARMUP_ROUNDS,
     concurrency: opts.store.kind === 'postgres' ? opts.store.poolSize : 1,
   });

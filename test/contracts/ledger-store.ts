@@ -133,4 +133,35 @@ export function ledgerStoreContract(name: string, fresh: () => Promise<LedgerFix
       assert.equal((await a.statement(c1)).entries[0]!.descricao, d);
     }
   });
+
+  withStores('a rehearsal answers what a transaction would, and writes nothing', async (a, b) => {
+    await a.transact(c1, { valor: 500, tipo: 'c', descricao: 'antes' });
+    assert.deepEqual(await a.rehearse(c1, { valor: 200, tipo: 'c', descricao: 'ensaio' }), {
+      applied: true,
+      balance: 700n,
+    });
+    assert.deepEqual(await b.rehearse(c1, { valor: 300, tipo: 'd', descricao: 'ensaio' }), {
+      applied: true,
+      balance: 200n,
+    });
+    assert.deepEqual(
+      await a.rehearse(c1, { valor: Number(c1.limit) + 501, tipo: 'd', descricao: 'ensaio' }),
+      { applied: false, reason: 'insufficient_limit' },
+    );
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a : b).rehearse(c1, { valor: 1, tipo: 'd', descricao: 'ensaio' }),
+      ),
+    );
+    const s = await b.statement(c1);
+    assert.equal(s.balance, 500n);
+    assert.deepEqual(
+      s.entries.map((e) => e.descricao),
+      ['antes'],
+    );
+    assert.deepEqual(await b.transact(c1, { valor: 1, tipo: 'd', descricao: 'depois' }), {
+      applied: true,
+      balance: 499n,
+    });
+  });
 }

@@ -46,8 +46,12 @@ interface EntryRow {
   realizada_em: string | null;
 }
 
+type PgSql = postgres.Sql<{ bigint: bigint }>;
+/** Thrown inside a rehearsal's transaction so that it rolls back. */
+const ROLLBACK = Symbol('rollback');
+
 export class PostgresLedgerStore implements LedgerStore {
-  private readonly sql: postgres.Sql<{ bigint: bigint }>;
+  private readonly sql: PgSql;
 
   constructor(opts: PostgresStoreOptions) {
     this.sql = postgres({
@@ -74,9 +78,31 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async transact(client: ClientAccount, tx: TransactionRequest): Promise<LedgerOutcome> {
+    return this.apply(this.sql, client, tx);
+  }
+
+  async rehearse(client: ClientAccount, tx: TransactionRequest): Promise<LedgerOutcome> {
+    let outcome: LedgerOutcome | undefined;
+    try {
+      await this.sql.begin(async (sql) => {
+        outcome = await this.apply(sql, client, tx);
+        throw ROLLBACK; // begin() rolls back on a throw
+      });
+    } catch (err) {
+      if (err !== ROLLBACK) throw err;
+    }
+    assert(outcome !== undefined, 'a rehearsal ends with an outcome');
+    return outcome;
+  }
+
+  private async apply(
+    sql: PgSql | postgres.TransactionSql<{ bigint: bigint }>,
+    client: ClientAccount,
+    tx: TransactionRequest,
+  ): Promise<LedgerOutcome> {
     const delta = tx.tipo === 'c' ? tx.valor : -tx.valor;
     try {
-      const rows = await this.sql<{ saldo: bigint }[]>`
+      const rows = await sql<{ saldo: bigint }[]>`
         WITH upd AS (
           UPDATE clientes SET saldo = saldo + ${delta}::bigint
           WHERE id = ${client.id} AND saldo + ${delta}::bigint >= -limite

@@ -50,6 +50,13 @@ export function initSqliteDatabase(file: string): void {
   }
 }
 
+/** Carries a rehearsal's outcome out of the transaction it rolls back. */
+class Rehearsed extends Error {
+  constructor(readonly outcome: LedgerOutcome) {
+    super('rehearsal rolled back');
+  }
+}
+
 export class SqliteLedgerStore implements LedgerStore {
   private readonly db: Database.Database;
   private readonly readBalance: Database.Statement<[number], BalanceRow>;
@@ -57,6 +64,11 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly append: Database.Statement<[number, number, Tipo, string, string]>;
   private readonly recent: Database.Statement<[number, number], EntryRow>;
   private readonly transactTx: (
+    client: ClientAccount,
+    tx: TransactionRequest,
+    at: string,
+  ) => LedgerOutcome;
+  private readonly rehearseTx: (
     client: ClientAccount,
     tx: TransactionRequest,
     at: string,
@@ -80,19 +92,33 @@ export class SqliteLedgerStore implements LedgerStore {
       )
       .safeIntegers(true);
 
-    const transact = this.db.transaction(
-      (client: ClientAccount, tx: TransactionRequest, at: string): LedgerOutcome => {
-        const row = this.readBalance.get(client.id);
-        assert(row !== undefined, `client ${client.id} missing from the database`);
-        const outcome = applyTransaction(row.saldo, client.limit, tx.tipo, tx.valor);
-        if (!outcome.applied) return outcome;
-        this.writeBalance.run(outcome.balance, client.id);
-        this.append.run(client.id, tx.valor, tx.tipo, tx.descricao, at);
-        return outcome;
-      },
-    );
+    const apply = (client: ClientAccount, tx: TransactionRequest, at: string): LedgerOutcome => {
+      const row = this.readBalance.get(client.id);
+      assert(row !== undefined, `client ${client.id} missing from the database`);
+      const outcome = applyTransaction(row.saldo, client.limit, tx.tipo, tx.valor);
+      if (!outcome.applied) return outcome;
+      this.writeBalance.run(outcome.balance, client.id);
+      this.append.run(client.id, tx.valor, tx.tipo, tx.descricao, at);
+      return outcome;
+    };
+    const transact = this.db.transaction(apply);
     // IMMEDIATE: take the write lock before reading the balance.
     this.transactTx = (client, tx, at) => transact.immediate(client, tx, at);
+    // A throw inside a better-sqlite3 transaction rolls it back: the rehearsal's outcome rides it.
+    const rehearsal = this.db.transaction(
+      (client: ClientAccount, tx: TransactionRequest, at: string) => {
+        throw new Rehearsed(apply(client, tx, at));
+      },
+    );
+    this.rehearseTx = (client, tx, at) => {
+      try {
+        rehearsal.immediate(client, tx, at);
+      } catch (err) {
+        if (err instanceof Rehearsed) return err.outcome;
+        throw err;
+      }
+      assert.fail('a rehearsal always rolls back');
+    };
 
     const statement = this.db.transaction((client: ClientAccount): Statement => {
       const row = this.readBalance.get(client.id);
@@ -119,6 +145,10 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async transact(client: ClientAccount, tx: TransactionRequest): Promise<LedgerOutcome> {
     return this.transactTx(client, tx, new Date().toISOString());
+  }
+
+  async rehearse(client: ClientAccount, tx: TransactionRequest): Promise<LedgerOutcome> {
+    return this.rehearseTx(client, tx, new Date().toISOString());
   }
 
   async statement(client: ClientAccount): Promise<Statement> {

@@ -13,6 +13,11 @@ export interface LedgerStore {
    * together or not at all, free of races with any other process using the same database.
    */
   transact(client: ClientAccount, tx: TransactionRequest): Promise<LedgerOutcome>;
+  /**
+   * Runs a transaction's statements and rolls them back: the outcome it would have had, nothing
+   * written. The warm-up rehearses the paths of accepted credits and debits with it.
+   */
+  rehearse(client: ClientAccount, tx: TransactionRequest): Promise<LedgerOutcome>;
   /** Balance and newest transactions, read from one consistent snapshot. */
   statement(client: ClientAccount): Promise<Statement>;
   close(): Promise<void>;
@@ -20,3 +25,14 @@ export interface LedgerStore {
 
 export type LedgerStoreKind = 'sqlite' | 'postgres';
 export const LEDGER_STORE_KINDS: readonly LedgerStoreKind[] = ['sqlite', 'postgres'];
+
+/** The same store with every transaction rehearsed (rolled back): what the warm-up serves from. */
+export function rehearsing(store: LedgerStore): LedgerStore {
+  return {
+    clients: () => store.clients(),
+    transact: (client, tx) => store.rehearse(client, tx),
+    rehearse: (client, tx) => store.rehearse(client, tx),
+    statement: (client) => store.statement(client),
+    close: () => Promise.resolve(),
+  };
+}
