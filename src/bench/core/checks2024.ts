@@ -24,26 +24,26 @@ const num = (v: unknown): number | undefined =>
 const ko = (failure: string): CheckResult => ({ ok: false, failure });
 const inconsistent = (failure: string): CheckResult => ({ ok: false, inconsistent: true, failure });
 
+/**
+ * ConsistenciaSaldoLimite after `limite` is saved: a missing limite fails the save (a KO); the
+ * validator fails ("WTF?!") on a balance it cannot read, and that failure names it too.
+ */
+function withinLimit(balance: unknown, limite: unknown, field: string, shape: string): CheckResult {
+  const b = num(balance);
+  const l = num(limite);
+  if (l === undefined) return ko(shape);
+  if (b === undefined) return inconsistent(`${field} missing`);
+  return b < -l ? inconsistent(`${field} below -limite`) : OK;
+}
+
 /** Transaction answers: `limite` saved, then `saldo` through ConsistenciaSaldoLimite. */
-export const transactionCheck: Check = (j) => {
-  const saldo = num(j?.saldo);
-  const limite = num(j?.limite);
-  if (limite === undefined) return ko('limite missing');
-  // The validator fails ("WTF?!") on a saldo it cannot read, and that failure names it too.
-  if (saldo === undefined) return inconsistent('saldo missing');
-  if (saldo < -limite) return inconsistent('saldo below -limite');
-  return OK;
-};
+export const transactionCheck: Check = (j) =>
+  withinLimit(j?.saldo, j?.limite, 'saldo', 'limite missing');
 
 /** Load extratos: `saldo.limite` saved, then `saldo.total` through ConsistenciaSaldoLimite. */
 export const extratoCheck: Check = (j) => {
   const s = j?.saldo as Json | undefined;
-  const total = num(s?.total);
-  const limite = num(s?.limite);
-  if (limite === undefined) return ko('extrato shape');
-  if (total === undefined) return inconsistent('saldo.total missing');
-  if (total < -limite) return inconsistent('saldo.total below -limite');
-  return OK;
+  return withinLimit(s?.total, s?.limite, 'saldo.total', 'extrato shape');
 };
 
 /** The concurrency checks of client 1: `saldo.total` is exactly the expected sum. */
