@@ -7,6 +7,7 @@ import {
   INITIAL_OBSERVED,
   isAuditSafe,
   isDown,
+  mayEchoProbe,
   maxWaitMs,
   nextAvailability,
   ALWAYS_UP,
@@ -251,6 +252,49 @@ test('probes of a down processor, paced by time and bounded in number', () => {
   const gaps = sent.slice(1).map((t, i) => t - sent[i]!);
   assert.ok(sent.length >= 39, `probes over 10 s: ${sent.length}`);
   assert.ok(Math.max(...gaps) <= cfg.probeEveryMs + 10, `longest gap ${Math.max(...gaps)} ms`);
+});
+
+test('echo probes: a down processor that stored a payment already is probed with it, never with a waiting one', () => {
+  for (const cfg of [PREVIEW, FINAL]) {
+    const probing = st({ consecutiveNotStored: 5, lastNotStoredAtMs: NOW - 1000 });
+    const echoing: ProcessorState = { ...probing, echoProbe: true };
+    const b = { oldestWaitMs: 0, length: 1 };
+    assert.equal(mayEchoProbe(echoing, NOW, cfg), true, 'down and due: echo');
+    assert.equal(mayEchoProbe(probing, NOW, cfg), false, 'nothing stored there yet: no echo');
+    assert.equal(
+      mayEchoProbe({ ...fast, echoProbe: true }, NOW, cfg),
+      false,
+      'up: no probe at all',
+    );
+    assert.equal(
+      mayEchoProbe(
+        { ...echoing, observed: { ...echoing.observed, lastSentAtMs: NOW - 10 } },
+        NOW,
+        cfg,
+      ),
+      false,
+      'paced as payment probes are',
+    );
+    assert.equal(route(NOW, b, { default: probing, fallback: up }, cfg), 'default');
+    assert.equal(
+      route(NOW, b, { default: echoing, fallback: up }, cfg),
+      'hold',
+      'the payment waits for the echo (the outage has just begun)',
+    );
+    const longOutage: ProcessorState = {
+      ...echoing,
+      availability: { downSinceMs: NOW - 10 * maxWaitMs(cfg) - 1, upSinceMs: 0 },
+    };
+    assert.equal(
+      route(NOW, { oldestWaitMs: 0, length: 1 }, { default: longOutage, fallback: fast }, cfg),
+      'fallback',
+      'an old outage: straight to fallback, none held at default as a probe',
+    );
+    // Both down: fallback is echo-probed too, never handed the payment as a probe.
+    const fbEchoing: ProcessorState = { ...probing, echoProbe: true };
+    assert.equal(route(NOW, b, { default: longOutage, fallback: fbEchoing }, cfg), 'hold');
+    assert.equal(route(NOW, b, { default: longOutage, fallback: probing }, cfg), 'fallback');
+  }
 });
 
 // Every processor condition × the backlog, under both fee pairs. Capacity at 400 in flight per

@@ -6,6 +6,9 @@
 //   with the exact requestedAt sent; not stored → back to the front of the line; UNKNOWN → pinned
 //   to that processor (own retry line, same requestedAt); each retry first asks GET /payments/{id}
 //   there (never delayed) and sends again only when the processor says it does not have it;
+// - a down processor is probed with the last payment it stored, sent again (an echo: refused
+//   while failing, 422 once up, nothing stored either way), so no client's payment waits out a
+//   failing processor's delay as a probe;
 // - POST /purge-payments starts a new generation: what is waiting is dropped, and answers about
 //   payments of an older generation are neither recorded nor retried;
 // - starts are paced (a few per timer tick, a bounded rate) so draining a backlog never starves
@@ -19,6 +22,7 @@ import {
   DEFAULT_POLICY,
   INITIAL_OBSERVED,
   isDown,
+  mayEchoProbe,
   mayProbe,
   nextAvailability,
   observe,
@@ -66,9 +70,18 @@ export interface DispatcherStats {
   recording: number;
   inFlight: Record<ProcessorName, number>;
   stored: Record<ProcessorName, number>;
+  /** Echo probes sent to each processor while it was down. */
+  echoProbes: Record<ProcessorName, number>;
   duplicates: number;
   rejected: number;
   generation: number;
+}
+
+/** A payment a processor stored (200), in this generation: what an echo probe sends again. */
+interface Echo {
+  readonly correlationId: string;
+  readonly cents: number;
+  readonly requestedAt: string;
 }
 
 interface Unrecorded {
@@ -89,6 +102,11 @@ export class PaymentDispatcher {
   private unrecorded: Unrecorded[] = [];
   private readonly recent: RecentIds;
   private readonly stored: Record<ProcessorName, number> = { default: 0, fallback: 0 };
+  private echo: Record<ProcessorName, Echo | undefined> = {
+    default: undefined,
+    fallback: undefined,
+  };
+  private readonly echoProbes: Record<ProcessorName, number> = { default: 0, fallback: 0 };
   private duplicates = 0;
   private rejected = 0;
   private generation = 0;
@@ -183,6 +201,7 @@ export class PaymentDispatcher {
       recording: this.unrecorded.length,
       inFlight: { default: this.inFlight.default.count, fallback: this.inFlight.fallback.count },
       stored: { ...this.stored },
+      echoProbes: { ...this.echoProbes },
       duplicates: this.duplicates,
       rejected: this.rejected,
       generation: this.generation,
@@ -198,6 +217,8 @@ export class PaymentDispatcher {
     this.queue.clear();
     this.pinned = { default: [], fallback: [] };
     this.unrecorded = [];
+    // A purged processor no longer holds them: an echo would be stored as a new payment.
+    this.echo = { default: undefined, fallback: undefined };
     this.recent.clear();
   }
 
@@ -219,6 +240,7 @@ export class PaymentDispatcher {
     return {
       ...s,
       observed: { ...s.observed, inFlight: f.count, oldestInFlightAtMs: f.oldestAtMs },
+      echoProbe: this.echo[name] !== undefined,
     };
   }
 
@@ -248,6 +270,12 @@ export class PaymentDispatcher {
     const now = this.now();
     if (now < this.journalDownUntilMs) return this.wake(false);
     for (const name of PROCESSORS) this.noteAvailability(name, now);
+    for (const name of PROCESSORS) {
+      if (started < STARTS_PER_TICK && mayEchoProbe(this.view(name), now, this.cfg)) {
+        void this.sendEcho(name, this.echo[name]!);
+        started++;
+      }
+    }
     for (const name of PROCESSORS) {
       const line = this.pinned[name];
       while (
@@ -348,6 +376,7 @@ export class PaymentDispatcher {
       if (!this.current(p)) return;
       switch (outcome) {
         case 'stored':
+          this.echo[name] = { correlationId: p.correlationId, cents: p.cents, requestedAt };
           this.settle(p, name, requestedAt);
           break;
         case 'already_stored':
@@ -371,6 +400,38 @@ export class PaymentDispatcher {
           );
           this.forget(p);
           break;
+      }
+    } finally {
+      this.inFlight[name].done(ticket);
+      this.wake(true);
+    }
+  }
+
+  /**
+   * Probes a down processor with a payment it stored already: only its health is learned. A 200
+   * would mean the processor lost it (purged behind our back): it holds it again, as our records
+   * do, and it is not used again.
+   */
+  private async sendEcho(name: ProcessorName, e: Echo): Promise<void> {
+    const ticket = this.inFlight[name].start(this.now());
+    const s0 = this.state[name];
+    this.state[name] = { ...s0, observed: { ...s0.observed, lastSentAtMs: this.now() } };
+    this.echoProbes[name]++;
+    try {
+      const t0 = this.now();
+      const outcome = classifyPayment(
+        await this.clients[name].pay(e.correlationId, e.cents, e.requestedAt),
+      );
+      const s = this.state[name];
+      this.state[name] = {
+        ...s,
+        observed: observe(s.observed, outcome, this.now() - t0, this.now()),
+      };
+      if (outcome === 'stored' || outcome === 'rejected') {
+        this.log(
+          `echo probe ${e.correlationId} at ${name}: ${outcome}; echoes stop until the next store`,
+        );
+        if (this.echo[name] === e) this.echo[name] = undefined;
       }
     } finally {
       this.inFlight[name].done(ticket);
