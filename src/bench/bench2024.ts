@@ -11,6 +11,7 @@ import { exactStats, gatlingStats, timeline } from './report/stats.js';
 import { reportDir, writeReport } from './report/write.js';
 import { StackWatch, type StackUsage } from './load/stack-watch.js';
 import { runMeta } from './report/meta.js';
+import { summarizeValidation, validationLine } from './core/validation2024.js';
 import { usageCharts, usageTable } from './report/usage-charts.js';
 
 export interface Bench2024Options {
@@ -49,6 +50,7 @@ function summarize(run: Run2024 & { usage?: StackUsage }) {
     failures: run.rec.failures,
     generator: run.generator,
     plannedLoadRequests: run.plannedLoadRequests,
+    validation: summarizeValidation(run.validation),
     ...(run.usage ? { stack: run.usage } : {}),
   };
 }
@@ -116,6 +118,7 @@ export async function bench2024(o: Bench2024Options) {
             gatling: baseline.gatling,
             exactMs: baseline.exactMs,
             generator: baseline.generator,
+            validation: baseline.validation,
             ...(baseline.stack ? { stack: baseline.stack } : {}),
           },
         }
@@ -133,6 +136,7 @@ export async function bench2024(o: Bench2024Options) {
       ['OK under 250 ms', `${g.percentOkUnderThreshold}%`],
       ['p99 (Gatling, whole ms)', `${g.p99} ms`],
       ['p99 exact', `${s.exactMs.p99} ms${baseline ? ` (floor ${baseline.exactMs.p99} ms)` : ''}`],
+      ['validation phase', validationLine(s.validation)],
       [
         'code',
         `${result.meta.commit ?? 'unknown commit'}${result.meta.dirty ? ' + uncommitted changes' : ''}, Node ${result.meta.node}`,

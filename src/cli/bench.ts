@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { bench2024 } from '../bench/bench2024.js';
 import { bench2025 } from '../bench/bench2025.js';
 import { seededRandom } from '../bench/core/random.js';
+import { validationLine } from '../bench/core/validation2024.js';
 import {
   customScenario,
   FINAL_SCENARIO,
@@ -234,6 +235,7 @@ export function registerBench(program: Command): void {
         console.log(
           `exact p99 ${result.exactMs.p99} ms${result.baseline ? ` (floor ${result.baseline.exactMs.p99} ms)` : ''}; OK under 250 ms ${g.percentOkUnderThreshold}%; inconsistencies ${result.inconsistencies}`,
         );
+        console.log(`validation phase: ${validationLine(result.validation)}`);
         if (result.baseline)
           console.log(
             '(the canned floor answers fixed bodies, so its check failures are expected: only its latency matters)',

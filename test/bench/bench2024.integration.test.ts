@@ -47,6 +47,10 @@ test('a correct backend, the load after the validations: every request OK, USD 1
     assert.equal(result.inconsistencies, 0);
     assert.equal(result.sla.valueUsd, 100000);
     assert.ok(result.timeline.length >= 4);
+    // Every validation request is named by its step; the 123 of the original, no more.
+    assert.equal(result.validation.requests, 123);
+    assert.equal(result.validation.slowest.length, 5);
+    assert.ok(result.validation.slowest.every((s) => s.step.length > 0 && s.ms >= 0));
     const saved = JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')) as {
       sla: { valueUsd: number };
     };

@@ -5,6 +5,7 @@ import { arrivals, injectionCount, type Injection } from '../../src/bench/core/a
 import { expectedIterations, vuWindows } from '../../src/bench/core/vus.js';
 import { score2024 } from '../../src/bench/core/scoring2024.js';
 import { round2, score2025 } from '../../src/bench/core/scoring2025.js';
+import { summarizeValidation, validationLine } from '../../src/bench/core/validation2024.js';
 
 test('k6 percentile: linear interpolation at rank p·(n−1)', () => {
   const v = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -144,4 +145,32 @@ test('2025 score: p99 2.55 ms earns 17%; any inconsistency fines 35%; lag', () =
   assert.equal(score2025({ ...base, successfulPosts: 1099 }).caixa_dois.detectado, true);
   assert.equal(round2(2.545), 2.55);
   assert.equal(round2(1.005), 1.01);
+});
+
+test('2024 validation phase: the requests at or over 5 ms counted, the slowest named, slowest first', () => {
+  const steps = [
+    { step: 'debits burst', ms: 7.25, atMs: 3 },
+    { step: 'client 2: toma', ms: 1.5, atMs: 40 },
+    { step: 'debits burst', ms: 5, atMs: 3 },
+    { step: 'unknown client', ms: 4.999, atMs: 60 },
+  ];
+  const v = summarizeValidation(steps);
+  assert.equal(v.requests, 4);
+  assert.equal(v.overTargetMs, 2, '5 ms itself misses the bar');
+  assert.equal(v.maxMs, 7.25);
+  assert.deepEqual(
+    v.slowest.map((s) => s.ms),
+    [7.25, 5, 4.999, 1.5],
+  );
+  assert.match(
+    validationLine(v),
+    /^4 requests, 2 took 5 ms or more; slowest: debits burst 7.25 ms at \+3 ms/,
+  );
+  assert.deepEqual(summarizeValidation([]), {
+    requests: 0,
+    overTargetMs: 0,
+    targetMs: 5,
+    maxMs: 0,
+    slowest: [],
+  });
 });

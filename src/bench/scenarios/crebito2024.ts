@@ -15,6 +15,7 @@ import {
   type Json,
 } from '../core/checks2024.js';
 import { nowMs, Recorder, type Outcome } from '../core/recorder.js';
+import type { ValidationStep } from '../core/validation2024.js';
 import { send, parseTarget, REQUEST_TIMEOUT_MS, type Answer, type Target } from '../load/http1.js';
 import { GeneratorMonitor, schedule } from '../load/monitor.js';
 import http from 'node:http';
@@ -74,6 +75,8 @@ export interface Run2024 {
   readonly generator: ReturnType<GeneratorMonitor['stop']>;
   readonly plannedLoadRequests: number;
   readonly loadSec: number;
+  /** Every validation request: its step, latency and start. */
+  readonly validation: readonly ValidationStep[];
 }
 
 function parse(a: Answer): Json | undefined {
@@ -114,11 +117,19 @@ const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
  * (the official test's own load-start race). Resolves when the load may start; `criteria` settles
  * when the per-client checks are done.
  */
-async function validation(t: Target, rec: Recorder): Promise<{ criteria: Promise<void> }> {
+async function validation(
+  t: Target,
+  rec: Recorder,
+  steps: ValidationStep[],
+): Promise<{ criteria: Promise<void> }> {
   const name = 'validações';
+  const t0 = nowMs();
+  const note = (step: string, a: Answer, at: number) =>
+    steps.push({ step, ms: a.ms, atMs: at - t0 });
   // A virtual user keeps its connections (Gatling's default): `agent` is the user's own, or
   // false for a one-request user, which opens a connection for its one request.
   const post = async (
+    step: string,
     id: number,
     body: unknown,
     expected: readonly number[],
@@ -128,44 +139,63 @@ async function validation(t: Target, rec: Recorder): Promise<{ criteria: Promise
     const at = nowMs();
     const a = await send(t, 'POST', `/clientes/${id}/transacoes`, JSON.stringify(body), agent);
     rec.record(outcome(name, a, expected, check), at);
+    note(step, a, at);
     return a;
   };
-  const extrato = async (id: number, check: Check, agent: http.Agent | false = false) => {
+  const extrato = async (
+    step: string,
+    id: number,
+    check: Check,
+    agent: http.Agent | false = false,
+  ) => {
     const at = nowMs();
     const a = await send(t, 'GET', `/clientes/${id}/extrato`, undefined, agent);
     rec.record(outcome(name, a, [200], check), at);
+    note(step, a, at);
     return a;
   };
 
   await Promise.all(
-    Array.from({ length: 25 }, () => post(1, { valor: 1, tipo: 'd', descricao: 'debits' }, [200])),
+    Array.from({ length: 25 }, () =>
+      post('debits burst', 1, { valor: 1, tipo: 'd', descricao: 'debits' }, [200]),
+    ),
   );
-  await extrato(1, totalIs(-25));
+  await extrato('extrato after debits', 1, totalIs(-25));
   await Promise.all(
-    Array.from({ length: 25 }, () => post(1, { valor: 1, tipo: 'c', descricao: 'credits' }, [200])),
+    Array.from({ length: 25 }, () =>
+      post('credits burst', 1, { valor: 1, tipo: 'c', descricao: 'credits' }, [200]),
+    ),
   );
-  await extrato(1, totalIs(0));
+  await extrato('extrato after credits', 1, totalIs(0));
 
   const perClient = async (id: number) => {
     const vu = new http.Agent({ keepAlive: true, maxSockets: GATLING_CONNECTIONS_PER_HOST });
     try {
-      await extrato(id, initialExtratoCheck(LIMITS[id]!), vu);
-      await post(id, { valor: 1, tipo: 'c', descricao: 'toma' }, [200], transactionCheck, vu);
-      await post(id, { valor: 1, tipo: 'd', descricao: 'devolve' }, [200], transactionCheck, vu);
-      await extrato(id, orderCheck, vu);
+      const c = `client ${id}`;
+      await extrato(`${c}: initial extrato`, id, initialExtratoCheck(LIMITS[id]!), vu);
+      const toma = { valor: 1, tipo: 'c', descricao: 'toma' };
+      await post(`${c}: toma`, id, toma, [200], transactionCheck, vu);
+      const devolve = { valor: 1, tipo: 'd', descricao: 'devolve' };
+      await post(`${c}: devolve`, id, devolve, [200], transactionCheck, vu);
+      await extrato(`${c}: order`, id, orderCheck, vu);
       const credit = { valor: 1, tipo: 'c', descricao: 'danada' };
-      const danada = parse(await post(id, credit, [200], transactionCheck, vu));
+      const danada = parse(await post(`${c}: danada`, id, credit, [200], transactionCheck, vu));
       await Promise.all(
-        Array.from({ length: 4 }, () => extrato(id, readYourWritesCheck(danada), vu)),
+        Array.from({ length: 4 }, () =>
+          extrato(`${c}: read your writes`, id, readYourWritesCheck(danada), vu),
+        ),
       );
-      for (const bad of INVALID_TRANSACTIONS) await post(id, bad, [422, 400], undefined, vu);
+      for (const bad of INVALID_TRANSACTIONS)
+        await post(`${c}: invalid`, id, bad, [422, 400], undefined, vu);
     } finally {
       vu.destroy();
     }
   };
   const notFound = (async () => {
     const at = nowMs();
-    rec.record(outcome(name, await send(t, 'GET', '/clientes/6/extrato'), [404]), at);
+    const a = await send(t, 'GET', '/clientes/6/extrato');
+    rec.record(outcome(name, a, [404]), at);
+    note('unknown client', a, at);
   })();
   const criteria = Promise.all([1, 2, 3, 4, 5].map(perClient)).then(() => {});
   await notFound;
@@ -190,7 +220,8 @@ export async function runCrebito2024(o: Run2024Options): Promise<Run2024> {
   const rec = new Recorder(nowMs());
   o.onStart?.(rec, loadSec);
   const monitor = new GeneratorMonitor();
-  const { criteria } = await validation(t, rec);
+  const steps: ValidationStep[] = [];
+  const { criteria } = await validation(t, rec, steps);
   if (o.loadAfterValidation) await criteria;
 
   const pending = new Set<Promise<void>>();
@@ -233,5 +264,11 @@ export async function runCrebito2024(o: Run2024Options): Promise<Run2024> {
   const deadline = performance.now() + REQUEST_TIMEOUT_MS + 1000;
   while (pending.size > 0 && performance.now() < deadline) await Promise.race([...pending]);
   await criteria;
-  return { rec, generator: monitor.stop(), plannedLoadRequests: plan.length, loadSec };
+  return {
+    rec,
+    generator: monitor.stop(),
+    plannedLoadRequests: plan.length,
+    loadSec,
+    validation: steps,
+  };
 }
