@@ -11,7 +11,7 @@ import { exactStats, gatlingStats, timeline } from './report/stats.js';
 import { reportDir, writeReport } from './report/write.js';
 import { StackWatch, type StackUsage } from './load/stack-watch.js';
 import { runMeta } from './report/meta.js';
-import { summarizeValidation, validationLine } from './core/validation2024.js';
+import { stepsLine, summarizeValidation, validationLine } from './core/validation2024.js';
 import { usageCharts, usageTable } from './report/usage-charts.js';
 
 export interface Bench2024Options {
@@ -137,6 +137,15 @@ export async function bench2024(o: Bench2024Options) {
       ['p99 (Gatling, whole ms)', `${g.p99} ms`],
       ['p99 exact', `${s.exactMs.p99} ms${baseline ? ` (floor ${baseline.exactMs.p99} ms)` : ''}`],
       ['validation phase', validationLine(s.validation)],
+      ['validation steps at or over the bar', stepsLine(s.validation)],
+      ...(baseline
+        ? [
+            [
+              "floor's validation phase",
+              `${validationLine(baseline.validation)}; ${stepsLine(baseline.validation)}`,
+            ] as [string, string],
+          ]
+        : []),
       [
         'code',
         `${result.meta.commit ?? 'unknown commit'}${result.meta.dirty ? ' + uncommitted changes' : ''}, Node ${result.meta.node}`,

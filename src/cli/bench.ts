@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { bench2024 } from '../bench/bench2024.js';
 import { bench2025 } from '../bench/bench2025.js';
 import { seededRandom } from '../bench/core/random.js';
-import { validationLine } from '../bench/core/validation2024.js';
+import { stepsLine, validationLine } from '../bench/core/validation2024.js';
 import {
   customScenario,
   FINAL_SCENARIO,
@@ -236,6 +236,11 @@ export function registerBench(program: Command): void {
           `exact p99 ${result.exactMs.p99} ms${result.baseline ? ` (floor ${result.baseline.exactMs.p99} ms)` : ''}; OK under 250 ms ${g.percentOkUnderThreshold}%; inconsistencies ${result.inconsistencies}`,
         );
         console.log(`validation phase: ${validationLine(result.validation)}`);
+        console.log(`validation steps at or over the bar: ${stepsLine(result.validation)}`);
+        if (result.baseline)
+          console.log(
+            `floor's validation phase: ${validationLine(result.baseline.validation)}; steps: ${stepsLine(result.baseline.validation)}`,
+          );
         if (result.baseline)
           console.log(
             '(the canned floor answers fixed bodies, so its check failures are expected: only its latency matters)',

@@ -51,6 +51,14 @@ test('a correct backend, the load after the validations: every request OK, USD 1
     assert.equal(result.validation.requests, 123);
     assert.equal(result.validation.slowest.length, 5);
     assert.ok(result.validation.slowest.every((s) => s.step.length > 0 && s.ms >= 0));
+    // Per step, the clients' steps merged: the bursts of 25 and the 5 clients' 4 reads each.
+    const step = (name: string) => result.validation.bySteps.find((k) => k.step === name);
+    assert.equal(step('debits burst')?.requests, 25);
+    assert.equal(step('client N: read your writes')?.requests, 20);
+    assert.equal(
+      result.validation.bySteps.reduce((n, k) => n + k.requests, 0),
+      123,
+    );
     const saved = JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')) as {
       sla: { valueUsd: number };
     };

@@ -5,7 +5,11 @@ import { arrivals, injectionCount, type Injection } from '../../src/bench/core/a
 import { expectedIterations, vuWindows } from '../../src/bench/core/vus.js';
 import { score2024 } from '../../src/bench/core/scoring2024.js';
 import { round2, score2025 } from '../../src/bench/core/scoring2025.js';
-import { summarizeValidation, validationLine } from '../../src/bench/core/validation2024.js';
+import {
+  stepsLine,
+  summarizeValidation,
+  validationLine,
+} from '../../src/bench/core/validation2024.js';
 
 test('k6 percentile: linear interpolation at rank p·(n−1)', () => {
   const v = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -172,5 +176,23 @@ test('2024 validation phase: the requests at or over 5 ms counted, the slowest n
     targetMs: 5,
     maxMs: 0,
     slowest: [],
+    bySteps: [],
   });
+  assert.equal(stepsLine(summarizeValidation([])), 'every step under 5 ms');
+});
+
+test('2024 validation phase per step: clients merged, first-run order, the misses worst first', () => {
+  const v = summarizeValidation([
+    { step: 'debits burst', ms: 6, atMs: 0 },
+    { step: 'debits burst', ms: 2, atMs: 0 },
+    { step: 'client 1: toma', ms: 1, atMs: 30 },
+    { step: 'client 4: toma', ms: 9.5, atMs: 31 },
+    { step: 'client 4: invalid', ms: 0.5, atMs: 40 },
+  ]);
+  assert.deepEqual(v.bySteps, [
+    { step: 'debits burst', requests: 2, overTargetMs: 1, maxMs: 6 },
+    { step: 'client N: toma', requests: 2, overTargetMs: 1, maxMs: 9.5 },
+    { step: 'client N: invalid', requests: 1, overTargetMs: 0, maxMs: 0.5 },
+  ]);
+  assert.equal(stepsLine(v), 'client N: toma 1 of 2 (max 9.5 ms), debits burst 1 of 2 (max 6 ms)');
 });

@@ -16,13 +16,26 @@ export interface ValidationStep {
   readonly atMs: number;
 }
 
+/** One step's requests: how many, how many missed the bar, the slowest. */
+export interface StepSummary {
+  readonly step: string;
+  readonly requests: number;
+  readonly overTargetMs: number;
+  readonly maxMs: number;
+}
+
 export interface ValidationSummary {
   readonly requests: number;
   readonly overTargetMs: number;
   readonly targetMs: number;
   readonly maxMs: number;
   readonly slowest: readonly ValidationStep[];
+  /** Per step, in the order the phase first ran each (the 5 clients' steps merged into one). */
+  readonly bySteps: readonly StepSummary[];
 }
+
+/** "client 3: toma" and "client 1: toma" are one step across clients. */
+const stepKind = (step: string) => step.replace(/^client \d+: /, 'client N: ');
 
 export function summarizeValidation(
   steps: readonly ValidationStep[],
@@ -30,6 +43,18 @@ export function summarizeValidation(
 ): ValidationSummary {
   const byMs = [...steps].sort((a, b) => b.ms - a.ms);
   const round = (x: number) => Math.round(x * 1000) / 1000;
+  const kinds = new Map<
+    string,
+    { step: string; requests: number; overTargetMs: number; maxMs: number }
+  >();
+  for (const s of steps) {
+    const step = stepKind(s.step);
+    const k = kinds.get(step) ?? { step, requests: 0, overTargetMs: 0, maxMs: 0 };
+    k.requests++;
+    if (s.ms >= targetMs) k.overTargetMs++;
+    k.maxMs = Math.max(k.maxMs, s.ms);
+    kinds.set(step, k);
+  }
   return {
     requests: steps.length,
     overTargetMs: steps.filter((s) => s.ms >= targetMs).length,
@@ -38,6 +63,7 @@ export function summarizeValidation(
     slowest: byMs
       .slice(0, SLOWEST_KEPT)
       .map((s) => ({ step: s.step, ms: round(s.ms), atMs: Math.round(s.atMs) })),
+    bySteps: [...kinds.values()].map((k) => ({ ...k, maxMs: round(k.maxMs) })),
   };
 }
 
@@ -48,4 +74,13 @@ export function validationLine(v: ValidationSummary): string {
     .map((s) => `${s.step} ${s.ms} ms at +${s.atMs} ms`)
     .join('; ');
   return `${v.requests} requests, ${v.overTargetMs} took ${v.targetMs} ms or more${slowest ? `; slowest: ${slowest}` : ''}`;
+}
+
+/** The steps that missed the bar, worst first: "debits burst 20 of 25 (max 20.5 ms), …". */
+export function stepsLine(v: ValidationSummary): string {
+  const missed = v.bySteps.filter((k) => k.overTargetMs > 0).sort((a, b) => b.maxMs - a.maxMs);
+  if (missed.length === 0) return `every step under ${v.targetMs} ms`;
+  return missed
+    .map((k) => `${k.step} ${k.overTargetMs} of ${k.requests} (max ${k.maxMs} ms)`)
+    .join(', ');
 }
