@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { bench2024 } from '../bench/bench2024.js';
 import { bench2025 } from '../bench/bench2025.js';
 import { seededRandom } from '../bench/core/random.js';
-import { stepsLine, validationLine } from '../bench/core/validation2024.js';
+import { floorValidationLine, stepsLine, validationLine } from '../bench/core/validation2024.js';
 import {
   customScenario,
   FINAL_SCENARIO,
@@ -237,14 +237,14 @@ export function registerBench(program: Command): void {
         );
         console.log(`validation phase: ${validationLine(result.validation)}`);
         console.log(`validation steps at or over the bar: ${stepsLine(result.validation)}`);
-        if (result.baseline)
+        if (result.baseline) {
           console.log(
-            `floor's validation phase: ${validationLine(result.baseline.validation)}; steps: ${stepsLine(result.baseline.validation)}`,
+            `floor's validation phase: ${floorValidationLine(result.baseline.validation)}`,
           );
-        if (result.baseline)
           console.log(
             '(the canned floor answers fixed bodies, so its check failures are expected: only its latency matters)',
           );
+        }
         console.log(
           `SLA value: USD ${result.sla.valueUsd.toFixed(2)} (fines: SLA ${result.sla.slaFineUsd}, inconsistencies ${result.sla.inconsistencyFineUsd})`,
         );

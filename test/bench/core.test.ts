@@ -6,6 +6,7 @@ import { expectedIterations, vuWindows } from '../../src/bench/core/vus.js';
 import { score2024 } from '../../src/bench/core/scoring2024.js';
 import { round2, score2025 } from '../../src/bench/core/scoring2025.js';
 import {
+  floorValidationLine,
   stepsLine,
   summarizeValidation,
   validationLine,
@@ -195,4 +196,8 @@ test('2024 validation phase per step: clients merged, first-run order, the misse
     { step: 'client N: invalid', requests: 1, overTargetMs: 0, maxMs: 0.5 },
   ]);
   assert.equal(stepsLine(v), 'client N: toma 1 of 2 (max 9.5 ms), debits burst 1 of 2 (max 6 ms)');
+  assert.match(
+    floorValidationLine(v),
+    /^5 requests, 2 took 5 ms or more; .*; steps at or over the bar: client N: toma 1 of 2/,
+  );
 });

@@ -43,10 +43,7 @@ export function summarizeValidation(
 ): ValidationSummary {
   const byMs = [...steps].sort((a, b) => b.ms - a.ms);
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  const kinds = new Map<
-    string,
-    { step: string; requests: number; overTargetMs: number; maxMs: number }
-  >();
+  const kinds = new Map<string, { -readonly [K in keyof StepSummary]: StepSummary[K] }>();
   for (const s of steps) {
     const step = stepKind(s.step);
     const k = kinds.get(step) ?? { step, requests: 0, overTargetMs: 0, maxMs: 0 };
@@ -83,4 +80,9 @@ export function stepsLine(v: ValidationSummary): string {
   return missed
     .map((k) => `${k.step} ${k.overTargetMs} of ${k.requests} (max ${k.maxMs} ms)`)
     .join(', ');
+}
+
+/** Both lines in one, for the canned floor's phase beside ours. */
+export function floorValidationLine(v: ValidationSummary): string {
+  return `${validationLine(v)}; steps at or over the bar: ${stepsLine(v)}`;
 }
