@@ -14,6 +14,7 @@ import {
 import { renderNginxConf } from '../stack/nginx.js';
 import { service, totalLimits } from '../stack/topology.js';
 import {
+  CREBITO_API_V8_FLAGS,
   CREBITO_APIS,
   CREBITO_DATABASE,
   CREBITO_NGINX,
@@ -32,6 +33,7 @@ function composeYaml(): string {
     apiService({
       system: '2024',
       limits: service(t, name).limits,
+      v8Flags: CREBITO_API_V8_FLAGS,
       environment: {
         RINHA_SOCKET: `${PUBLIC_SOCKETS_DIR}/${name}.sock`,
         RINHA_STORE: 'postgres',

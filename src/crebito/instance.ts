@@ -76,7 +76,8 @@ export async function startCrebitoInstance(opts: InstanceOptions): Promise<Runni
     concurrency: opts.store.kind === 'postgres' ? opts.store.poolSize : 1,
   });
   log(
-    `warm: ${warm.requests} requests in ${warm.ms} ms (slowest of the last round ${warm.lastRoundMaxMs} ms)`,
+    `warm: ${warm.requests} requests in ${warm.ms} ms (slowest of the last round ${warm.lastRoundMaxMs} ms)` +
+      (warm.heapAfterMB === undefined ? '' : `; heap compacted to ${warm.heapAfterMB} MB`),
   );
   const server = await listen(route, opts.listen, { log });
   return {

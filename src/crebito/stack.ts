@@ -33,6 +33,7 @@ import { sendWarmRequests } from '../http/warmup.js';
 const BALANCER_WARMUP_ROUNDS = 5;
 import type { LedgerStoreKind } from './store/store.js';
 import {
+  CREBITO_API_V8_FLAGS,
   CREBITO_APIS,
   CREBITO_DATABASE,
   CREBITO_NGINX,
@@ -167,7 +168,7 @@ export async function upCrebito(o: CrebitoUpOptions): Promise<CrebitoStack> {
         const api = run.launch(
           {
             name,
-            ...rinhaProcess(limits, args),
+            ...rinhaProcess(limits, args, CREBITO_API_V8_FLAGS),
             env: { ...process.env, NODE_ENV: 'production' },
             runAs: 'app',
           },

@@ -40,6 +40,22 @@ export function crebitoTopology(store: LedgerStoreKind): Topology {
   return store === 'postgres' ? CREBITO_TOPOLOGY : CREBITO_SQLITE_TOPOLOGY;
 }
 
+/**
+ * V8 flags of each API: no mark-compact while the test runs. Traced under the official scenario
+ * (docs/BENCHMARKS.md, session 12): with V8's defaults each API ran three memory-reducer
+ * mark-compacts about 8 s after its warm-up — in the load's first seconds — and one more when
+ * the old space reached 1.7 × its live 12 MB, ~2 minutes in; each was the API's throttled period
+ * of the run. So the warm-up ends with one full GC (`--expose-gc`, http/warmup.ts
+ * `compactHeap`), the memory reducer is off (the API's memory limit is fixed, nothing to give
+ * back), and the old space may grow to 4 × its live size (~48 MB, within the 60 MB heap) before
+ * the next mark-compact: the run promotes ~16 MB.
+ */
+export const CREBITO_API_V8_FLAGS = [
+  '--expose-gc',
+  '--no-memory-reducer',
+  '--heap-growing-percent=300',
+] as const;
+
 export const CREBITO_APIS = servicesWithRole(CREBITO_TOPOLOGY, 'api');
 
 export const CREBITO_DATABASE = 'rinha';

@@ -10,6 +10,9 @@ import { Client, LIMITS, officialValidation, readLedger, startStack } from '../h
 import { randomTransactions, signed } from '../helpers/load.js';
 import { once } from '../helpers/http.js';
 import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CREBITO_APIS } from '../../src/crebito/topology.js';
 
 const PORTS = { sqlite: 19991, postgres: 19992 } as const;
 
@@ -44,6 +47,14 @@ for (const store of LEDGER_STORE_KINDS) {
         const ms = performance.now() - t0;
         assert.equal(r.status, i % 2 === 0 ? 200 : 422);
         assert.ok(ms < 250, `request ${i} took ${ms.toFixed(1)} ms`);
+      }
+    });
+
+    test('each API started with its V8 flags and compacted its heap before it was ready', () => {
+      // topology.ts CREBITO_API_V8_FLAGS: without --expose-gc the warm-up cannot end with a GC.
+      for (const api of CREBITO_APIS) {
+        const log = readFileSync(path.join(s.runDir, `${api}.log`), 'utf8');
+        assert.match(log, /warm: \d+ requests .*; heap compacted to [\d.]+ MB/, api);
       }
     });
 
