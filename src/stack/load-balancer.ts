@@ -27,7 +27,10 @@ export interface BalancerOptions {
   /** The APIs' public sockets. */
   readonly sockets: readonly string[];
   readonly limits: Limits;
-  readonly nginx: Pick<NginxOptions, 'workerProcesses' | 'workerConnections' | 'upstreamKeepalive'>;
+  readonly nginx: Pick<
+    NginxOptions,
+    'workerProcesses' | 'workerConnections' | 'upstreamKeepalive' | 'affinity'
+  >;
   /** A path the stack answers 200 on once the balancer forwards (readiness). */
   readonly readyPath: string;
 }
@@ -77,6 +80,8 @@ export async function startBalancer(
       cpus: o.limits.cpus,
       memoryMB: Math.max(o.limits.memoryMB, BUILTIN_BALANCER_MIN_MB),
     };
+    if (o.nginx.affinity !== undefined)
+      run.log('built-in balancer: round robin per connection (the per-key affinity needs nginx)');
     if (limits.memoryMB !== o.limits.memoryMB)
       run.log(
         `built-in balancer: memory limit raised from ${o.limits.memoryMB} to ${limits.memoryMB} MB (Node needs it); the stack exceeds the competition budget by the difference`,

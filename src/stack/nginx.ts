@@ -18,6 +18,63 @@ export interface NginxOptions {
   readonly runtimeDir?: string;
   /** Local runs as root only: the unprivileged user of the workers. */
   readonly user?: string;
+  /** Routes each key's requests to one upstream (absent: every request round robin). */
+  readonly affinity?: UpstreamAffinity;
+}
+
+/**
+ * Key affinity: a request whose path starts with `prefix` + key + "/" goes to the upstream at the
+ * key's index in `keysByUpstream`, always the same one; any other path (unknown key, readiness
+ * probe) is balanced round robin over all upstreams. One instance then sees each key's requests
+ * in the order nginx received them.
+ */
+export interface UpstreamAffinity {
+  /** Literal path prefix, e.g. "/clientes/". */
+  readonly prefix: string;
+  /** keysByUpstream[i]: the keys upstream i serves (one array per upstream, no key twice). */
+  readonly keysByUpstream: readonly (readonly string[])[];
+}
+
+const AFFINITY_PREFIX = /^\/[A-Za-z0-9_/-]*$/;
+const AFFINITY_KEY = /^[A-Za-z0-9_-]+$/;
+
+function checkAffinity(a: UpstreamAffinity, upstreams: number): void {
+  assert(
+    AFFINITY_PREFIX.test(a.prefix),
+    `nginx affinity prefix must be a plain path, got ${a.prefix}`,
+  );
+  assert(
+    a.keysByUpstream.length === upstreams,
+    `nginx affinity needs one key list per upstream (${upstreams}), got ${a.keysByUpstream.length}`,
+  );
+  const seen = new Set<string>();
+  for (const keys of a.keysByUpstream) {
+    assert(keys.length > 0, 'nginx affinity: every upstream needs at least one key');
+    for (const k of keys) {
+      assert(AFFINITY_KEY.test(k), `nginx affinity key must be alphanumeric, got ${k}`);
+      assert(!seen.has(k), `nginx affinity key ${k} is given to two upstreams`);
+      seen.add(k);
+    }
+  }
+}
+
+/** The map and the one-server upstream groups of key affinity; [] without it. */
+function affinityBlocks(o: NginxOptions): string[] {
+  if (o.affinity === undefined) return [];
+  checkAffinity(o.affinity, o.upstreams.length);
+  const { prefix, keysByUpstream } = o.affinity;
+  return [
+    '  map $uri $api_upstream {',
+    ...keysByUpstream.map((keys, i) => `    ~^${prefix}(${keys.join('|')})/ api_${i + 1};`),
+    '    default api;',
+    '  }',
+    ...o.upstreams.flatMap((u, i) => [
+      `  upstream api_${i + 1} {`,
+      `    server ${u};`,
+      `    keepalive ${o.upstreamKeepalive};`,
+      '  }',
+    ]),
+  ];
 }
 
 /** nginx's limits, the same for both systems (bodies ≤ 4 KiB are read by the APIs). */
@@ -73,6 +130,7 @@ export function renderNginxConf(o: NginxOptions): string {
           `  scgi_temp_path ${o.runtimeDir}/scgi;`,
         ]
       : []),
+    ...affinityBlocks(o),
     '  upstream api {',
     ...o.upstreams.map((u) => `    server ${u};`),
     `    keepalive ${o.upstreamKeepalive};`,
@@ -80,7 +138,8 @@ export function renderNginxConf(o: NginxOptions): string {
     '  server {',
     `    listen ${o.listenHost ? `${o.listenHost}:` : ''}${o.port} backlog=4096${o.workerProcesses > 1 ? ' reuseport' : ''};`,
     '    location / {',
-    '      proxy_pass http://api;',
+    // A variable naming an upstream group is resolved among the groups (no DNS).
+    `      proxy_pass http://${o.affinity ? '$api_upstream' : 'api'};`,
     '      proxy_http_version 1.1;',
     '      proxy_set_header Connection "";',
     '      proxy_buffering off;',
