@@ -41,15 +41,19 @@ export function crebitoTopology(store: LedgerStoreKind): Topology {
 }
 
 /**
- * The young generation of each API, in MB per semi-space. Under its 100 MB cgroup V8 sized it to
+ * The young generation of each API, in MB per semi-space. Under its 100 MB cgroup V8 sized it
  * under 1 MB: a scavenge every ~60 requests, and the first one after the warm-up's full GC fell
- * inside the official test's criteria window in 15 of 15 traced runs (0.5-4.3 ms). With 8 MB the
- * APIs ran one or two scavenges per short run instead of 26-40, none in that window
- * (docs/BENCHMARKS.md, session 13).
+ * inside the official test's criteria window in 15 of 15 traced runs (0.5-4.3 ms). Not larger
+ * than 4: V8 starts marking the old space once the room left below its limit (halfway from the
+ * live size to the 60 MB ceiling, ~36 MB) is smaller than one semi-space, and at 16 MB that was
+ * an old space of 20 MB — a mark-compact ~2 minutes in and another at the end, each an API's
+ * throttled period. At 4 MB the marking starts at ~32 MB, above the ~28 MB a run reaches; 7-11
+ * scavenges per API in a 12-s run instead of 26-40, none in the window (docs/BENCHMARKS.md,
+ * session 13).
  */
 const CREBITO_API_YOUNG_GENERATION = [
-  '--min-semi-space-size=8',
-  '--max-semi-space-size=16',
+  '--min-semi-space-size=4',
+  '--max-semi-space-size=4',
 ] as const;
 
 /**
@@ -59,8 +63,8 @@ const CREBITO_API_YOUNG_GENERATION = [
  * the old space reached 1.7 × its live 12 MB, ~2 minutes in; each was the API's throttled period
  * of the run. So the warm-up ends with one full GC (`--expose-gc`, http/warmup.ts
  * `compactHeap`), the memory reducer is off (the API's memory limit is fixed, nothing to give
- * back), and the old space may grow to 4 × its live size (~48 MB, within the 60 MB heap) before
- * the next mark-compact: the run promotes ~16 MB.
+ * back), and the old space may grow to 4 × its live size — V8 caps that halfway to the 60 MB
+ * ceiling, ~36 MB — before the next mark-compact: the run promotes ~16 MB.
  */
 export const CREBITO_API_V8_FLAGS = [
   '--expose-gc',

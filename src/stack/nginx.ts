@@ -24,9 +24,9 @@ export interface NginxOptions {
 
 /**
  * Key affinity: a request whose path starts with `prefix` + key + "/" goes to the upstream at the
- * key's index in `keysByUpstream`, always the same one; any other path (unknown key, readiness
- * probe) is balanced round robin over all upstreams. One instance then sees each key's requests
- * in the order nginx received them.
+ * key's index in `keysByUpstream`, always the same one while it is up (the others are its
+ * backups); any other path (unknown key, readiness probe) is balanced round robin over all
+ * upstreams. One instance then sees each key's requests in the order nginx received them.
  */
 export interface UpstreamAffinity {
   /** Literal path prefix, e.g. "/clientes/". */
@@ -68,9 +68,11 @@ function affinityBlocks(o: NginxOptions): string[] {
     ...keysByUpstream.map((keys, i) => `    ~^${prefix}(${keys.join('|')})/ api_${i + 1};`),
     '    default api;',
     '  }',
+    // The other instances stand by: a key's requests move only while its own instance is down.
     ...o.upstreams.flatMap((u, i) => [
       `  upstream api_${i + 1} {`,
       `    server ${u};`,
+      ...o.upstreams.filter((_, j) => j !== i).map((b) => `    server ${b} backup;`),
       `    keepalive ${o.upstreamKeepalive};`,
       '  }',
     ]),

@@ -71,7 +71,7 @@ after(async () => {
     nginx.kill('SIGTERM');
     await exited;
   }
-  await Promise.all(stubs.map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(stubs.filter((s) => s.listening).map((s) => new Promise((r) => s.close(r))));
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -96,4 +96,13 @@ test('unknown clients and other paths are balanced over both APIs', async () => 
     for (let i = 0; i < 8; i++) seen.add(await servedBy(p));
     assert.deepEqual([...seen].sort(), ['api1', 'api2'], p);
   }
+});
+
+test('while an API is down its clients are served by the other one', async () => {
+  const api1 = stubs[0]!;
+  await new Promise((r) => api1.close(r));
+  for (const id of [1, 3, 5])
+    for (let i = 0; i < 3; i++)
+      assert.equal(await servedBy(`/clientes/${id}/extrato`), 'api2', `client ${id}`);
+  assert.equal(await servedBy('/clientes/2/extrato'), 'api2');
 });

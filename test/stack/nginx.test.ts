@@ -39,8 +39,15 @@ test('key affinity maps each key to one upstream group and leaves other paths ro
   assert.match(conf, /^ {4}~\^\/clientes\/\(1\|3\|5\)\/ api_1;$/m);
   assert.match(conf, /^ {4}~\^\/clientes\/\(2\|4\)\/ api_2;$/m);
   assert.match(conf, /^ {4}default api;$/m);
-  assert.match(conf, /upstream api_1 \{\n {4}server unix:\/run\/rinha\/api1\.sock;\n/);
-  assert.match(conf, /upstream api_2 \{\n {4}server unix:\/run\/rinha\/api2\.sock;\n/);
+  // Each group: its own instance, the other one as backup (used only while the first is down).
+  assert.match(
+    conf,
+    /upstream api_1 \{\n {4}server unix:\/run\/rinha\/api1\.sock;\n {4}server unix:\/run\/rinha\/api2\.sock backup;\n/,
+  );
+  assert.match(
+    conf,
+    /upstream api_2 \{\n {4}server unix:\/run\/rinha\/api2\.sock;\n {4}server unix:\/run\/rinha\/api1\.sock backup;\n/,
+  );
   assert.match(
     conf,
     /upstream api \{\n {4}server unix:\/run\/rinha\/api1\.sock;\n {4}server unix:\/run\/rinha\/api2\.sock;\n/,

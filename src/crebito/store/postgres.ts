@@ -23,12 +23,16 @@ export interface PostgresStoreOptions {
 }
 
 /**
- * Default connections per API instance. Two: each connection pipelines its queries, and every
- * connection more is one more backend contending for the same five rows. With 8, the validation
- * burst (25 concurrent debits of one client) cost the database 0.11-0.20 CPU-s in its first
- * second and 1-3 throttled periods; with 2, 0.04-0.06 and none (docs/BENCHMARKS.md, session 6).
+ * Default connections per API instance. One: the connection pipelines its queries, and the
+ * database runs them in the order the instance received its requests — with nginx's per-client
+ * affinity, each client's statements in arrival order. With two, a client's first extrato queued
+ * on a busy connection while the load's first write to that client ran on the idle one and
+ * committed first (the official load-start race, lost once in three runs; docs/BENCHMARKS.md,
+ * session 13). Every connection more is also one more backend contending for the same five rows:
+ * with 8, the validation burst (25 concurrent debits of one client) cost the database 0.11-0.20
+ * CPU-s in its first second and 1-3 throttled periods; with 2, 0.04-0.06 and none (session 6).
  */
-export const DEFAULT_PG_POOL_SIZE = 2;
+export const DEFAULT_PG_POOL_SIZE = 1;
 const CONNECT_TIMEOUT_S = 2;
 /**
  * Reconnect delay after a failed connection, in seconds. The library's default grows to 20 s,
