@@ -12,12 +12,19 @@ import { STATEMENT_SIZE, type Statement, type StatementEntry } from '../core/sta
 import type { TransactionRequest, Tipo } from '../core/transaction.js';
 import { projectPath } from '../../paths.js';
 import type { LedgerStore } from './store.js';
+import {
+  SQLITE_BACKSTOP_AUTOCHECKPOINT_PAGES,
+  SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES,
+  WalCheckpointer,
+} from './sqlite-checkpointer.js';
 
 /** How long a writer waits for the other instance's lock before failing (it blocks the event loop). */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 export interface SqliteStoreOptions {
   readonly file: string;
+  /** Where the store says its checkpointer failed (default: stderr). */
+  readonly log?: (msg: string) => void;
 }
 
 interface BalanceRow {
@@ -74,9 +81,18 @@ export class SqliteLedgerStore implements LedgerStore {
     at: string,
   ) => LedgerOutcome;
   private readonly statementTx: (client: ClientAccount) => Statement;
+  /** Copies the WAL into the database file off the event loop (sqlite-checkpointer.ts). */
+  readonly checkpointer: WalCheckpointer;
 
   constructor(opts: SqliteStoreOptions) {
     this.db = openDatabase(opts.file);
+    this.db.pragma(`wal_autocheckpoint = ${SQLITE_BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    const log = opts.log ?? ((m: string) => console.error(m));
+    this.checkpointer = new WalCheckpointer(opts.file, (reason) => {
+      if (this.db.open)
+        this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
+      log(`sqlite: checkpointer stopped (${reason}); commits checkpoint the WAL themselves again`);
+    });
     this.readBalance = this.db
       .prepare<[number], BalanceRow>('SELECT saldo FROM clientes WHERE id = ?')
       .safeIntegers(true);
@@ -156,6 +172,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer.stop();
     this.db.close();
   }
 }
