@@ -95,14 +95,23 @@ for (const mode of ['memory', 'redis', 'durable'] as const)
     });
 
     async function settled(expected: number): Promise<void> {
-      await waitUntil(
-        'all payments processed',
-        async () => {
-          const o = await ours();
-          return o.default!.totalRequests + o.fallback!.totalRequests === expected;
-        },
-        { timeoutMs: 30_000, intervalMs: 100 },
-      );
+      let last = '';
+      try {
+        await waitUntil(
+          'all payments processed',
+          async () => {
+            const o = await ours();
+            last = `ours ${o.default!.totalRequests} + ${o.fallback!.totalRequests}`;
+            return o.default!.totalRequests + o.fallback!.totalRequests === expected;
+          },
+          { timeoutMs: 30_000, intervalMs: 100 },
+        );
+      } catch (err) {
+        // Say where it stopped, so a failure in CI can be read without rerunning it.
+        const t = await theirs().catch(() => undefined);
+        const at = t && `processors ${t.default.totalRequests} + ${t.fallback.totalRequests}`;
+        throw new Error(`${(err as Error).message}; expected ${expected}, ${last}; ${at}`);
+      }
     }
 
     async function reset(): Promise<void> {
