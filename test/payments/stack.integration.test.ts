@@ -109,7 +109,9 @@ for (const mode of ['memory', 'redis', 'durable'] as const)
       } catch (err) {
         // Say where it stopped, so a failure in CI can be read without rerunning it.
         const t = await theirs().catch(() => undefined);
-        const at = t && `processors ${t.default.totalRequests} + ${t.fallback.totalRequests}`;
+        const at = t
+          ? `processors ${t.default.totalRequests} + ${t.fallback.totalRequests}`
+          : 'processors unreadable';
         throw new Error(`${(err as Error).message}; expected ${expected}, ${last}; ${at}`);
       }
     }
