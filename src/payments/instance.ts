@@ -24,6 +24,8 @@ import { createCannedPrivateRoute, createCannedPublicRoute } from './http/canned
 import { Peer } from './http/peer.js';
 import { createPrivateRoute } from './http/private.js';
 import { createPublicRoute } from './http/public.js';
+import { paymentsWarmRequests, PAYMENTS_WARMUP_ROUNDS, rehearsalDoor } from './http/warmup.js';
+import { warmUp } from '../http/warmup.js';
 import { DEFAULT_PAYMENT_TIMEOUT_MS, ProcessorClient } from './processors/client.js';
 import { DurableLog, READ_BATCH } from './store/durable-log.js';
 import { MemoryRecords } from './store/memory.js';
@@ -56,15 +58,25 @@ export interface PaymentsInstanceOptions {
   readonly durable?: boolean;
   /** Unique among the instances, stable across a restart (lock owner, durable consumer). */
   readonly name?: string;
+  /** Warm-up rounds before listening (default PAYMENTS_WARMUP_ROUNDS; 0 to skip). */
+  readonly warmupRounds?: number;
   readonly log?: (m: string) => void;
 }
+
+/** Requests at once in the warm-up: k6's users arrive in bursts, each a request of its own. */
+const WARMUP_CONCURRENCY = 8;
 
 /** The canned floor: no queue, no processors, fixed answers (see http/canned.ts). */
 export async function startCannedPaymentsInstance(
   target: ListenTarget,
   privateSocket?: string,
+  warmupRounds = PAYMENTS_WARMUP_ROUNDS,
 ): Promise<{ server: Server; close(): Promise<void> }> {
-  const server = await listen(createCannedPublicRoute(), target);
+  const canned = createCannedPublicRoute();
+  // The floor is warmed the same way, so the comparison is fair (it answers 202/200 to all).
+  const requests = paymentsWarmRequests().map(({ expect: _, ...r }) => r);
+  await warmUp(canned, requests, { rounds: warmupRounds, concurrency: WARMUP_CONCURRENCY });
+  const server = await listen(canned, target);
   const inner =
     privateSocket === undefined
       ? undefined
@@ -148,6 +160,18 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
     redis === undefined && peer !== undefined
       ? new ForwardingDoor(dispatcher, peer, o.role === 'primary' ? 0 : 1, 2, log)
       : dispatcherDoor(dispatcher);
+  // Ready only when warm: neither socket exists before the warm-up (payments/http/warmup.ts).
+  // Its payments go to a door that keeps nothing; it has no peer (it may not be up yet).
+  const rehearsal = rehearsalDoor();
+  const warm = await warmUp(
+    createPublicRoute({ dispatcher, door: rehearsal, records, log }),
+    paymentsWarmRequests(),
+    { rounds: o.warmupRounds ?? PAYMENTS_WARMUP_ROUNDS, concurrency: WARMUP_CONCURRENCY },
+  );
+  log(
+    `warm: ${warm.requests} requests in ${warm.ms} ms (slowest of the last round ${warm.lastRoundMaxMs} ms, ${rehearsal.seen()} rehearsed payments kept nowhere)` +
+      (warm.heapAfterMB === undefined ? '' : `; heap compacted to ${warm.heapAfterMB} MB`),
+  );
   // The private socket first: the peer may ask for our summary as soon as we are public.
   const inner =
     o.privateSocket === undefined

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { startBalancer, type BalancerChoice } from '../stack/load-balancer.js';
 import { rinhaProcess } from '../stack/node.js';
 import { httpStatus } from '../stack/probe.js';
+import { sendWarmRequests } from '../http/warmup.js';
+import { paymentsReadOnlyWarmRequests } from './http/warmup.js';
 import { startRedis } from '../stack/redis.js';
 import { buildStack, callerRunOptions, type Run } from '../stack/run.js';
 import type { Stack } from '../stack/stack.js';
@@ -58,6 +60,8 @@ export interface PaymentsStack {
 }
 
 const READY_TIMEOUT_MS = 40_000;
+/** Rounds of read-only requests through the balancer once it is up (as Crébito's stack). */
+const BALANCER_WARMUP_ROUNDS = 5;
 /** A correlationId no one sends: the simulator answers 404 once it is up. */
 const SIMULATOR_PROBE = '/payments/00000000-0000-4000-8000-000000000000';
 
@@ -167,6 +171,13 @@ export async function upPayments(o: PaymentsUpOptions): Promise<PaymentsStack> {
         nginx: PAYMENTS_NGINX,
         readyPath: '/payments-summary',
       });
+      // nginx's upstream keep-alive connections, and each instance's summary merge over the
+      // private sockets, before the first real request; nothing here changes a record.
+      await sendWarmRequests(
+        { origin: `http://127.0.0.1:${port}` },
+        paymentsReadOnlyWarmRequests().map(({ expect, ...r }) => (o.canned ? r : { ...r, expect })),
+        { rounds: BALANCER_WARMUP_ROUNDS, concurrency: PAYMENTS_NGINX.upstreamKeepalive / 4 },
+      );
       const what = o.canned
         ? 'CANNED responses'
         : `${redisSocket === undefined ? 'memory' : 'redis'} store${o.durable ? ', durable' : ''}`;

@@ -81,8 +81,10 @@ export const SIMULATORS = [
  * the default, they were promoted and a final-like run ended with a 4-12 ms mark-compact every
  * 5-8 s per API (docs/BENCHMARKS.md: 20-22 mark-compacts down to 5, p99 6.8 → 5.7 ms, peak memory
  * 78 MB of 130). Command-line flags: --min-semi-space-size is not allowed in NODE_OPTIONS.
+ * --expose-gc lets the warm-up end with one full GC (http/warmup.ts compactHeap), as Crébito's.
  */
 export const PAYMENTS_API_V8_FLAGS = [
+  '--expose-gc',
   '--min-semi-space-size=8',
   '--max-semi-space-size=16',
 ] as const;
