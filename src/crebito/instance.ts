@@ -4,7 +4,7 @@ import { ClientDirectory, SEED_CLIENTS } from './core/clients.js';
 import { createCannedHandler } from './http/canned.js';
 import { createLedgerHandler } from './http/handler.js';
 import { crebitoWarmRequests, WARMUP_ROUNDS } from './http/warmup.js';
-import { warmUp } from '../http/warmup.js';
+import { describeWarmUp, warmUp } from '../http/warmup.js';
 import { PostgresLedgerStore, type PostgresStoreOptions } from './store/postgres.js';
 import { SqliteLedgerStore } from './store/sqlite.js';
 import { rehearsing, type LedgerStore } from './store/store.js';
@@ -75,10 +75,7 @@ export async function startCrebitoInstance(opts: InstanceOptions): Promise<Runni
     rounds: opts.warmupRounds ?? WARMUP_ROUNDS,
     concurrency: opts.store.kind === 'postgres' ? opts.store.poolSize : 1,
   });
-  log(
-    `warm: ${warm.requests} requests in ${warm.ms} ms (slowest of the last round ${warm.lastRoundMaxMs} ms)` +
-      (warm.heapAfterMB === undefined ? '' : `; heap compacted to ${warm.heapAfterMB} MB`),
-  );
+  log(describeWarmUp(warm));
   const server = await listen(route, opts.listen, { log });
   return {
     server,

@@ -49,6 +49,14 @@ export function compactHeap(): number | undefined {
   return Math.round(process.memoryUsage().heapUsed / 1e5) / 10;
 }
 
+/** The instance's log line for its warm-up; `detail` goes inside the parentheses. */
+export function describeWarmUp(w: WarmUpReport, detail?: string): string {
+  return (
+    `warm: ${w.requests} requests in ${w.ms} ms (slowest of the last round ${w.lastRoundMaxMs} ms${detail === undefined ? '' : `, ${detail}`})` +
+    (w.heapAfterMB === undefined ? '' : `; heap compacted to ${w.heapAfterMB} MB`)
+  );
+}
+
 /** Serves `route` on a private socket of its own for the warm-up, then closes it. */
 export async function warmUp(
   route: Route,

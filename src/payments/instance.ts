@@ -25,7 +25,7 @@ import { Peer } from './http/peer.js';
 import { createPrivateRoute } from './http/private.js';
 import { createPublicRoute } from './http/public.js';
 import { paymentsWarmRequests, PAYMENTS_WARMUP_ROUNDS, rehearsalDoor } from './http/warmup.js';
-import { warmUp } from '../http/warmup.js';
+import { describeWarmUp, warmUp } from '../http/warmup.js';
 import { DEFAULT_PAYMENT_TIMEOUT_MS, ProcessorClient } from './processors/client.js';
 import { DurableLog, READ_BATCH } from './store/durable-log.js';
 import { MemoryRecords } from './store/memory.js';
@@ -58,8 +58,6 @@ export interface PaymentsInstanceOptions {
   readonly durable?: boolean;
   /** Unique among the instances, stable across a restart (lock owner, durable consumer). */
   readonly name?: string;
-  /** Warm-up rounds before listening (default PAYMENTS_WARMUP_ROUNDS; 0 to skip). */
-  readonly warmupRounds?: number;
   readonly log?: (m: string) => void;
 }
 
@@ -70,12 +68,14 @@ const WARMUP_CONCURRENCY = 8;
 export async function startCannedPaymentsInstance(
   target: ListenTarget,
   privateSocket?: string,
-  warmupRounds = PAYMENTS_WARMUP_ROUNDS,
 ): Promise<{ server: Server; close(): Promise<void> }> {
   const canned = createCannedPublicRoute();
   // The floor is warmed the same way, so the comparison is fair (it answers 202/200 to all).
   const requests = paymentsWarmRequests().map(({ expect: _, ...r }) => r);
-  await warmUp(canned, requests, { rounds: warmupRounds, concurrency: WARMUP_CONCURRENCY });
+  await warmUp(canned, requests, {
+    rounds: PAYMENTS_WARMUP_ROUNDS,
+    concurrency: WARMUP_CONCURRENCY,
+  });
   const server = await listen(canned, target);
   const inner =
     privateSocket === undefined
@@ -166,12 +166,9 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
   const warm = await warmUp(
     createPublicRoute({ dispatcher, door: rehearsal, records, log }),
     paymentsWarmRequests(),
-    { rounds: o.warmupRounds ?? PAYMENTS_WARMUP_ROUNDS, concurrency: WARMUP_CONCURRENCY },
+    { rounds: PAYMENTS_WARMUP_ROUNDS, concurrency: WARMUP_CONCURRENCY },
   );
-  log(
-    `warm: ${warm.requests} requests in ${warm.ms} ms (slowest of the last round ${warm.lastRoundMaxMs} ms, ${rehearsal.seen()} rehearsed payments kept nowhere)` +
-      (warm.heapAfterMB === undefined ? '' : `; heap compacted to ${warm.heapAfterMB} MB`),
-  );
+  log(describeWarmUp(warm, `${rehearsal.seen()} rehearsed payments kept nowhere`));
   // The private socket first: the peer may ask for our summary as soon as we are public.
   const inner =
     o.privateSocket === undefined
