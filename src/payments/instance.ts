@@ -160,6 +160,8 @@ export async function startPaymentsInstance(o: PaymentsInstanceOptions): Promise
     redis === undefined && peer !== undefined
       ? new ForwardingDoor(dispatcher, peer, o.role === 'primary' ? 0 : 1, 2, log)
       : dispatcherDoor(dispatcher);
+  // Alive before warm: a restarted instance keeps its pending payments through the warm-up.
+  await durable?.announce();
   // Ready only when warm: neither socket exists before the warm-up (payments/http/warmup.ts).
   // Its payments go to a door that keeps nothing; it has no peer (it may not be up yet).
   const rehearsal = rehearsalDoor();

@@ -193,6 +193,8 @@ export class DurableLog implements Journal {
   private lengthReadAt = 0;
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Set by start(): reads and takeovers have a sink. */
+  private started = false;
   private reaping = false;
   /** Where read or claimed payments go (the dispatcher). */
   private sink: (p: LoggedPayment) => void = () => {
@@ -215,20 +217,31 @@ export class DurableLog implements Journal {
     this.door.defineCommand('acceptOnce', { numberOfKeys: 2, lua: ACCEPT_ONCE });
   }
 
-  async start(sink: (p: LoggedPayment) => void): Promise<void> {
-    this.sink = sink;
+  /**
+   * Says this instance is alive before it is ready: a restart under the same name keeps its own
+   * pending entries through a warm-up longer than ALIVE_TTL_MS, instead of a survivor taking
+   * them over. Reaping others waits for start(), which has somewhere to put what it takes.
+   */
+  async announce(): Promise<void> {
+    if (this.heartbeat !== undefined) return;
     await this.ensureGroup();
     await this.beat();
-    this.orphanTimer = setInterval(() => void this.adoptOrphans(), ORPHAN_SCAN_MS);
-    this.orphanTimer.unref();
     this.heartbeat = setInterval(
       () =>
         void this.beat()
-          .then(() => this.reap())
+          .then(() => (this.started ? this.reap() : undefined))
           .catch(() => {}),
       HEARTBEAT_MS,
     );
     this.heartbeat.unref();
+  }
+
+  async start(sink: (p: LoggedPayment) => void): Promise<void> {
+    this.sink = sink;
+    await this.announce();
+    this.started = true;
+    this.orphanTimer = setInterval(() => void this.adoptOrphans(), ORPHAN_SCAN_MS);
+    this.orphanTimer.unref();
     void this.readLoop();
   }
 
