@@ -10,10 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { startProcessor, type RunningProcessor } from '../../src/processor/server.js';
 import { upPayments, type PaymentsStack } from '../../src/payments/stack.js';
 import { waitUntil } from '../../src/stack/stack.js';
+import { GROUP, STREAM_KEY } from '../../src/payments/store/durable-log.js';
 
 const T = { 'x-rinha-token': '123', 'content-type': 'application/json' };
 type Totals = { totalRequests: number; totalAmount: number };
@@ -47,13 +49,28 @@ async function post(api: string, id: string): Promise<number> {
   }
 }
 
-/** Posts payments at about `perSec` until stop() resolves; the ids answered 2xx. */
+/** How many entries of the --durable log `consumer` has read and not yet settled. */
+async function pendingOf(redis: Redis, consumer: string): Promise<number> {
+  const summary = (await redis.call('XPENDING', STREAM_KEY, GROUP)) as [
+    number,
+    string | null,
+    string | null,
+    [string, string][] | null,
+  ];
+  return Number(summary[3]?.find(([name]) => name === consumer)?.[1] ?? 0);
+}
+
+/** Posts payments at about `perSec` until stop() (at most STREAM_MAX_MS); the ids answered 2xx. */
+/** The longest a stream posts: a test that throws before stop() still ends. */
+const STREAM_MAX_MS = 60_000;
+
 function stream(api: string, perSec: number) {
   const accepted: string[] = [];
   let refused = 0;
   let running = true;
+  const until = Date.now() + STREAM_MAX_MS;
   const done = (async () => {
-    while (running) {
+    while (running && Date.now() < until) {
       const ids = Array.from({ length: Math.max(1, Math.round(perSec / 10)) }, () => randomUUID());
       const st = await Promise.all(ids.map((id) => post(api, id)));
       st.forEach((c, i) => (c >= 200 && c < 300 ? accepted.push(ids[i]!) : refused++));
@@ -249,11 +266,34 @@ test('--durable: an instance paused past its heartbeat, then resumed: every acce
     try {
       await admin(d, 'delay', 800);
       const load = stream(api, 100);
-      await new Promise((r) => setTimeout(r, 1_500));
       const api1 = s.stack.service('api1');
-      api1.signal('SIGSTOP');
-      await new Promise((r) => setTimeout(r, 5_000)); // past the 3-s heartbeat: api2 takes over
-      api1.signal('SIGCONT');
+      const api2Log = () => readFileSync(s.stack.service('api2').spec.logFile, 'utf8');
+      const redis = new Redis({ path: s.redisSocket!, lazyConnect: false });
+      try {
+        // Paused only while it holds payments it read (a pause between two reads left api2
+        // nothing to take over: the test once failed on that timing alone).
+        await waitUntil(
+          'api1 holds read payments',
+          async () => (await pendingOf(redis, 'api1')) > 0,
+          {
+            timeoutMs: 10_000,
+            intervalMs: 20,
+          },
+        );
+        api1.signal('SIGSTOP');
+        // Past the 3-s heartbeat (ALIVE_TTL_MS) api2 takes over what api1 held.
+        await waitUntil(
+          'api2 takes over',
+          async () => /took over \d+ payments of api1/.test(api2Log()),
+          {
+            timeoutMs: 10_000,
+            intervalMs: 100,
+          },
+        );
+      } finally {
+        api1.signal('SIGCONT');
+        redis.disconnect();
+      }
       await load.stop();
       await admin(d, 'delay', 0);
       await waitUntil(
@@ -270,10 +310,6 @@ test('--durable: an instance paused past its heartbeat, then resumed: every acce
         o,
         { default: await totals(d), fallback: await totals(f) },
         "our summary is the processors'",
-      );
-      assert.match(
-        readFileSync(s.stack.service('api2').spec.logFile, 'utf8'),
-        /took over \d+ payments of api1/,
       );
     } finally {
       await s.stop();
