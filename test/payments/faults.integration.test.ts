@@ -60,10 +60,10 @@ async function pendingOf(redis: Redis, consumer: string): Promise<number> {
   return Number(summary[3]?.find(([name]) => name === consumer)?.[1] ?? 0);
 }
 
-/** Posts payments at about `perSec` until stop() (at most STREAM_MAX_MS); the ids answered 2xx. */
 /** The longest a stream posts: a test that throws before stop() still ends. */
 const STREAM_MAX_MS = 60_000;
 
+/** Posts payments at about `perSec` until stop() (at most STREAM_MAX_MS); the ids answered 2xx. */
 function stream(api: string, perSec: number) {
   const accepted: string[] = [];
   let refused = 0;
