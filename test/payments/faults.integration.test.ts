@@ -270,8 +270,8 @@ test('--durable: an instance paused past its heartbeat, then resumed: every acce
       const api2Log = () => readFileSync(s.stack.service('api2').spec.logFile, 'utf8');
       const redis = new Redis({ path: s.redisSocket!, lazyConnect: false });
       try {
-        // Paused only while it holds payments it read (a pause between two reads left api2
-        // nothing to take over: the test once failed on that timing alone).
+        // Paused only while it holds payments it read, so api2 always has something to take
+        // over (with fixed sleeps, the take-over check failed once, likely on that timing).
         await waitUntil(
           'api1 holds read payments',
           async () => (await pendingOf(redis, 'api1')) > 0,
